@@ -1,0 +1,19 @@
+export {
+  ENDPOINT_ENV,
+  LOCAL_STACK_HINT,
+  ServiceUnavailableError,
+  dockerEngineReachable,
+  resolveEndpoint,
+  type ServiceEndpoint,
+  type ServiceKind,
+} from './endpoints';
+export { isolationToken } from './isolation';
+export {
+  ElasticsearchFixture,
+  InfluxDbFixture,
+  RabbitMqFixture,
+  useElasticsearch,
+  useInfluxDb,
+  useRabbitMq,
+} from './fixtures';
+export { waitFor } from './wait';
