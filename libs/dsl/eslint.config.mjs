@@ -1,0 +1,3 @@
+import base, { domainRules } from '../../eslint.config.mjs';
+
+export default [...base, ...domainRules];
