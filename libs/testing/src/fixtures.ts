@@ -50,12 +50,16 @@ export class RabbitMqFixture extends Fixture {
   protected async cleanUp(): Promise<void> {
     if (this.names.size === 0) return;
     const connection = await connect(this.url);
+    connection.on('error', () => undefined);
     try {
       for (const name of this.names) {
         // A failed delete closes the channel, so each delete gets its own.
+        // A channel-level error is also emitted as an 'error' event: listen, or it would crash.
         const channel = await connection.createChannel();
+        channel.on('error', () => undefined);
         await channel.deleteQueue(name).catch(() => undefined);
         const exchangeChannel = await connection.createChannel();
+        exchangeChannel.on('error', () => undefined);
         await exchangeChannel.deleteExchange(name).catch(() => undefined);
         await Promise.allSettled([channel.close(), exchangeChannel.close()]);
       }
