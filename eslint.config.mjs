@@ -16,6 +16,24 @@ const ioPackages = [
   'supertest',
 ];
 
+/** Who may depend on whom, by tag (docs/architecture.md, "Boundary rules"). */
+const productionConstraints = [
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: ioPackages },
+  { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:infra'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:testing'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:infra'] },
+  { sourceTag: 'platform:any', onlyDependOnLibsWithTags: ['platform:any'] },
+];
+
+function boundaryOptions(depConstraints) {
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    banTransitiveDependencies: true,
+    depConstraints,
+  };
+}
+
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default [
@@ -37,37 +55,22 @@ export default [
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': ['error', boundaryOptions(productionConstraints)],
+    },
+  },
+  {
+    // Tests and test helpers of any project may use the testing lib; production code may not.
+    files: ['**/*.spec.ts', '**/src/testing/**/*.ts', '**/bench/**/*.ts'],
+    rules: {
       '@nx/enforce-module-boundaries': [
         'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          checkDynamicDependenciesExceptions: [],
-          banTransitiveDependencies: true,
-          depConstraints: [
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain'],
-              bannedExternalImports: ioPackages,
-            },
-            {
-              sourceTag: 'type:infra',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:infra'],
-            },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:testing'],
-            },
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:testing'],
-            },
-            {
-              sourceTag: 'platform:any',
-              onlyDependOnLibsWithTags: ['platform:any'],
-            },
-          ],
-        },
+        boundaryOptions(
+          productionConstraints.map((constraint) =>
+            constraint.sourceTag.startsWith('type:')
+              ? { ...constraint, onlyDependOnLibsWithTags: [...new Set([...constraint.onlyDependOnLibsWithTags, 'type:testing'])] }
+              : constraint,
+          ),
+        ),
       ],
     },
   },
