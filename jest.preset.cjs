@@ -17,8 +17,7 @@ function projectConfig(dir, tier, name) {
     testEnvironment: 'node',
     transform: { '^.+\\.ts$': swc },
     moduleFileExtensions: ['ts', 'js', 'json'],
-    testMatch: integration ? ['<rootDir>/src/**/*.int.spec.ts'] : ['<rootDir>/src/**/*.spec.ts'],
-    testPathIgnorePatterns: integration ? ['/node_modules/'] : ['/node_modules/', '\\.int\\.spec\\.ts$'],
+    testMatch: integration ? ['<rootDir>/src/**/*.int.spec.ts'] : ['<rootDir>/src/**/*.spec.ts', '!**/*.int.spec.ts'],
     testTimeout: integration ? 120_000 : 10_000,
   };
 }

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
@@ -59,27 +59,45 @@ const tiers = mode === 'all' ? ['unit', 'integration'] : [mode];
 if (tiers.includes('integration')) ensureStack();
 
 const configs = tiers.flatMap(jestConfigs);
-const resultsFile = join(mkdtempSync(join(tmpdir(), 'cfy-tests-')), 'results.json');
 const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
-const status = run(process.execPath, [
-  jest,
-  '--projects',
-  ...configs,
-  '--maxWorkers=2',
-  '--json',
-  `--outputFile=${resultsFile}`,
-  ...extraJestArgs,
-]);
+const resultsDir = mkdtempSync(join(tmpdir(), 'cfy-tests-'));
 
-// Jest prints its own summary; this closing line is the plain form CI reads in any language.
-if (existsSync(resultsFile)) {
+// Tests named *.chaos.int.spec.ts disrupt shared services (they restart the broker), so they run
+// alone, after everything else; all other test files run in parallel on both cores.
+const CHAOS = '\\.chaos\\.int\\.spec\\.ts$';
+const runs = [{ name: 'main', args: ['--maxWorkers=2', `--testPathIgnorePatterns=${CHAOS}`, '/node_modules/'] }];
+if (tiers.includes('integration')) runs.push({ name: 'chaos', args: ['--runInBand', `--testPathPatterns=${CHAOS}`] });
+
+let status = 0;
+const totals = { passed: 0, failed: 0, skipped: 0, suites: 0, failedSuites: 0 };
+for (const { name, args } of runs) {
+  const resultsFile = join(resultsDir, `${name}.json`);
+  if (name === 'chaos') console.log('\n[test] tests that disrupt shared services, run alone');
+  const runStatus = run(process.execPath, [
+    jest,
+    '--projects',
+    ...configs,
+    '--passWithNoTests',
+    '--json',
+    `--outputFile=${resultsFile}`,
+    ...args,
+    ...extraJestArgs,
+  ]);
+  status ||= runStatus;
+  if (!existsSync(resultsFile)) continue;
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  const failedSuites = results.numFailedTestSuites + (results.numRuntimeErrorTestSuites ?? 0);
-  console.log(`\n[test] ${configs.length} jest projects (${configs.map((c) => relative(root, c)).length} configs), ${results.numTotalTestSuites} suites, ${failedSuites} failed suites`);
-  console.log(`tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped`);
-  if (results.numTotalTests === 0) {
-    console.error('[test] no test ran: that is a failure');
-    process.exit(1);
-  }
+  totals.passed += results.numPassedTests;
+  totals.failed += results.numFailedTests;
+  totals.skipped += results.numPendingTests;
+  totals.suites += results.numTotalTestSuites;
+  totals.failedSuites += results.numFailedTestSuites + (results.numRuntimeErrorTestSuites ?? 0);
 }
-process.exit(status);
+
+// Jest prints a summary per run; this closing line totals them in the plain form CI reads.
+console.log(`\n[test] ${configs.length} jest projects, ${totals.suites} suites, ${totals.failedSuites} failed suites`);
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+if (totals.passed + totals.failed === 0) {
+  console.error('[test] no test ran: that is a failure');
+  process.exit(1);
+}
+process.exit(status || (totals.failed > 0 || totals.failedSuites > 0 ? 1 : 0));

@@ -1,6 +1,8 @@
 /**
  * Cloudify's REST error codes (reference: rest-api-v2.1.md §2.1) and the HTTP status each maps to.
  * The one table from which every service renders `{message, error_code}`.
+ * Three codes are ours, not 3.4's, for errors 3.4's nginx answered with HTML pages:
+ * payload_too_large_error (413), bad_gateway_error (502) and gateway_timeout_error (504).
  */
 export const ERROR_HTTP_STATUS = {
   bad_parameters_error: 400,
@@ -41,6 +43,7 @@ export const ERROR_HTTP_STATUS = {
   unsupported_content_type_error: 415,
   internal_server_error: 500,
   bad_gateway_error: 502,
+  gateway_timeout_error: 504,
   maintenance_mode_active: 503,
   entering_maintenance_mode: 503,
 } as const;

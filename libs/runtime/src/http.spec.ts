@@ -1,4 +1,4 @@
-import { BadParametersError, NotFoundError } from '@cfy/contracts';
+import { BadParametersError, ManagerError, NotFoundError } from '@cfy/contracts';
 import { currentCorrelationId, silentLogger } from '@cfy/logging';
 import request from 'supertest';
 import express from 'express';
@@ -28,6 +28,9 @@ function build(options: { running?: boolean; probe?: () => Promise<void> } = {})
       });
       app.post('/json', express.json({ limit: '10b' }), (req, res) => {
         res.json(req.body);
+      });
+      app.get('/maintenance', () => {
+        throw new ManagerError('maintenance_mode_active', 'Your request was rejected since Cloudify manager is in maintenance mode');
       });
       app.get('/whoami', (_req, res) => {
         res.json({ correlationId: currentCorrelationId() });
@@ -71,6 +74,12 @@ describe('service HTTP app', () => {
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ message: 'Internal error occurred in manager REST server', error_code: 'internal_server_error' });
     expect(res.text).not.toContain('secret');
+  });
+
+  it('keeps a deliberate 5xx business error, such as maintenance mode, as it is', async () => {
+    const res = await request(build()).get('/maintenance');
+    expect(res.status).toBe(503);
+    expect(res.body.error_code).toBe('maintenance_mode_active');
   });
 
   it('turns body-parser failures into 400 and 413 in the error format', async () => {

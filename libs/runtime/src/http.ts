@@ -88,10 +88,9 @@ export function errorMapper(logger: Logger): ErrorRequestHandler {
 }
 
 export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
-  if (error instanceof ManagerError) {
-    if (error.httpStatus >= 500) return internalError();
-    return { status: error.httpStatus, body: error.toBody() };
-  }
+  // A ManagerError is deliberate, whatever its status (502 from the gateway, 503 in maintenance
+  // mode): its message was written for clients. Only unexpected errors are hidden.
+  if (error instanceof ManagerError) return { status: error.httpStatus, body: error.toBody() };
   const httpError = error as HttpStyleError | undefined;
   const status = httpError?.status ?? httpError?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
