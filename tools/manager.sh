@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Brings up a whole local manager: workspace dependencies, the backing services
-# (deploy/local/stack.sh) and every service under apps/ that has a src/main.ts.
+# (deploy/local/stack.sh) and every service under apps/ (an app with a `start` script).
 #
 #   bash tools/manager.sh up       install, start the stack, start every service
 #   bash tools/manager.sh status   stack status plus one line per service
@@ -23,11 +23,12 @@ ensure_dependencies() {
   fi
 }
 
+# A service is an app with a `start` script (the CLI and the host agent are apps, not services).
 services() {
-  local main
-  for main in apps/*/src/main.ts; do
-    [[ -f "$main" ]] || continue
-    basename "$(dirname "$(dirname "$main")")"
+  local manifest
+  for manifest in apps/*/package.json; do
+    node -e 'process.exit(require(process.argv[1]).scripts?.start ? 0 : 1)' "$PWD/$manifest" || continue
+    basename "$(dirname "$manifest")"
   done
 }
 
