@@ -66,7 +66,7 @@ export function blueprintRoutes(options: BlueprintRoutesOptions): Router {
       const client = clientSignal(res);
       const blueprint = await options.uploads.run(client, async (signal) => {
         const archive = await archiveSource(req, params, options, signal);
-        return service.upload({ id, archive, applicationFileName: params.get('application_file_name') ?? undefined, signal });
+        return service.upload({ id, archive, applicationFileName: applicationFileName(params), signal });
       });
       res.status(201).json(render(blueprint, include));
     } catch (error) {
@@ -150,4 +150,18 @@ function clientSignal(res: Response): AbortSignal {
 function param(req: Request, name: string): string {
   const value: unknown = req.params[name];
   return typeof value === 'string' ? value : '';
+}
+
+/**
+ * The 3.4 CLI quotes `application_file_name` twice (a space arrives as `%2520`) and the 3.4 server
+ * unquoted it once more; do the same, keeping the value as sent when it is not valid escaping.
+ */
+export function applicationFileName(params: URLSearchParams): string | undefined {
+  const value = params.get('application_file_name');
+  if (value === null || !value.includes('%')) return value ?? undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
