@@ -29,7 +29,8 @@ function fileserverConfigShape(resourcesRootDefault: string) {
     MAX_ARCHIVE_BYTES: envInt({ min: 1 }).default(512 * MIB),
     /**
      * Most bytes one extraction may produce (the decompressed tar stream, or the sum of zip entries);
-     * default 1 GiB. At most 2 GiB, which keeps the generated plugin zips within the non-zip64 format.
+     * default 1 GiB. At most 2 GiB, which keeps the generated plugin zips in the classic zip format
+     * every agent's unzip reads (yazl would switch to zip64 past 4 GiB).
      */
     MAX_EXTRACTED_BYTES: envInt({ min: 1, max: 2048 * MIB }).default(1024 * MIB),
     /** Most entries (files, directories, anything) one archive may hold; default 10 000. */

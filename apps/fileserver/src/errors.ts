@@ -43,6 +43,13 @@ export class InternalTokenError extends ManagerError {
   }
 }
 
+/** The errno code of a Node system error (`ENOENT`, `EISDIR`, …), or undefined for any other error. */
+export function errnoCode(error: unknown): string | undefined {
+  // No instanceof Error: errors from another realm (a vm context, as under jest) fail that test.
+  const code: unknown = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** Shortens and quotes an untrusted name for an error message (it may hold control characters). */
 export function quoteName(name: string): string {
   const shown = name.length > 200 ? `${name.slice(0, 200)}…` : name;

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import request from 'supertest';
 import { fromBufferPromise } from 'yauzl';
 import { bzip2, gzip, hasCli, tarBytes, zipBytes, type TarTestEntry } from './test-support/archives';
-import { listTree, rawRequest, startTestFileserver, type TestFileserver } from './test-support/harness';
+import { EMPTY_RESOURCES_TREE, listTree, rawRequest, useTestFileserver } from './test-support/harness';
 
 const YAML = 'tosca_definitions_version: cloudify_dsl_1_3\nnode_templates: {}\n';
 const FILES: Record<string, string> = {
@@ -45,11 +45,7 @@ async function zipEntries(zip: Buffer): Promise<Record<string, string>> {
 }
 
 describe('internal write API', () => {
-  let fs: TestFileserver;
-  beforeAll(async () => {
-    fs = await startTestFileserver();
-  });
-  afterAll(() => fs.cleanup());
+  const fs = useTestFileserver();
 
   const upload = (id: string, name: string, body: Buffer): request.Test =>
     request(fs.app).put(`/_internal/uploaded-blueprints/${id}/${name}`).type('application/octet-stream').send(body);
@@ -208,16 +204,23 @@ describe('internal write API', () => {
   });
 
   it.each([
-    ['a non-JSON content type', (req: request.Test) => req.type('text/plain').send('{"archive":"a.tar"}'), 415, 'unsupported_content_type_error'],
-    ['broken JSON', (req: request.Test) => req.type('application/json').send('{"archive":'), 400, 'bad_parameters_error'],
-    ['a missing archive', (req: request.Test) => req.send({}), 400, 'bad_parameters_error'],
-    ['an unknown field', (req: request.Test) => req.send({ archive: 'a.tar', application_file_name: 'x.yaml' }), 400, 'bad_parameters_error'],
-    ['a non-string applicationFileName', (req: request.Test) => req.send({ archive: 'a.tar', applicationFileName: 3 }), 400, 'bad_parameters_error'],
-    ['a JSON array', (req: request.Test) => req.send(['a.tar']), 400, 'bad_parameters_error'],
-  ])('refuses an extract request with %s', async (_label, send, status, code) => {
+    ['a non-JSON content type', (req: request.Test) => req.type('text/plain').send('{"archive":"a.tar"}'), 415, 'Content type must be application/json'],
+    ['broken JSON', (req: request.Test) => req.type('application/json').send('{"archive":'), 400, 'Request body is not valid JSON'],
+    ['a missing archive', (req: request.Test) => req.send({}), 400, 'archive must be a non-empty string'],
+    ['an empty archive name', (req: request.Test) => req.send({ archive: '' }), 400, 'archive must be a non-empty string'],
+    ['an unknown field', (req: request.Test) => req.send({ archive: 'a.tar', application_file_name: 'x.yaml' }), 400, 'Unknown field(s) in request body: application_file_name'],
+    ['a non-string applicationFileName', (req: request.Test) => req.send({ archive: 'a.tar', applicationFileName: 3 }), 400, 'applicationFileName must be a non-empty string'],
+    ['a JSON array', (req: request.Test) => req.send(['a.tar']), 400, 'Request body must be a JSON object'],
+    [
+      'several problems (all named at once)',
+      (req: request.Test) => req.send({ archive: 7, extra: true }),
+      400,
+      'archive must be a non-empty string; Unknown field(s) in request body: extra',
+    ],
+  ])('refuses an extract request with %s', async (_label, send, status, message) => {
     const res = await send(request(fs.app).post('/_internal/blueprints/body-check/extract'));
     expect(res.status).toBe(status);
-    expect(res.body.error_code).toBe(code);
+    expect(res.body).toEqual({ message, error_code: status === 415 ? 'unsupported_content_type_error' : 'bad_parameters_error' });
   });
 });
 
@@ -230,58 +233,42 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 3000): P
 }
 
 describe('internal write API size limit', () => {
-  let fs: TestFileserver;
-  beforeAll(async () => {
-    fs = await startTestFileserver({ maxArchiveBytes: 4096 });
-  });
-  afterAll(() => fs.cleanup());
+  const fs = useTestFileserver({ maxArchiveBytes: 4096 });
+  /** Uploads `chunks` as they are; `end: false` leaves the body unfinished, a client still sending. */
+  const putOversized = (headers: Record<string, string>, chunks: Buffer[], end = true): ReturnType<typeof rawRequest> =>
+    rawRequest(fs.app, { method: 'PUT', path: '/_internal/uploaded-blueprints/big/big.tar', headers, chunks, end });
+  const CHUNKED = { 'transfer-encoding': 'chunked' };
 
   it('refuses a body whose Content-Length is over the limit with 413, before reading it', async () => {
-    const res = await rawRequest(fs.app, {
-      method: 'PUT',
-      path: '/_internal/uploaded-blueprints/big/big.tar',
-      headers: { 'content-length': '8192' },
-      chunks: [Buffer.alloc(8192)],
-    });
+    const res = await putOversized({ 'content-length': '8192' }, [Buffer.alloc(8192)]);
     expect(res.status).toBe(413);
     expect(JSON.parse(res.body)).toEqual({ message: 'Blueprint archive is larger than the limit of 4096 bytes', error_code: 'payload_too_large_error' });
-    expect(await listTree(fs.root)).toEqual(['.staging', 'blueprints', 'uploaded-blueprints']);
+    expect(await listTree(fs.root)).toEqual(EMPTY_RESOURCES_TREE);
   });
 
   it('refuses a chunked body that streams past the limit with 413 and removes what it wrote', async () => {
-    const res = await rawRequest(fs.app, {
-      method: 'PUT',
-      path: '/_internal/uploaded-blueprints/big/big.tar',
-      headers: { 'transfer-encoding': 'chunked' },
-      chunks: [Buffer.alloc(3000), Buffer.alloc(3000), Buffer.alloc(3000)],
-    });
+    const res = await putOversized(CHUNKED, [Buffer.alloc(3000), Buffer.alloc(3000), Buffer.alloc(3000)]);
     expect(res.status).toBe(413);
-    expect(await listTree(fs.root)).toEqual(['.staging', 'blueprints', 'uploaded-blueprints']);
+    expect(await listTree(fs.root)).toEqual(EMPTY_RESOURCES_TREE);
   });
 
   it('answers 413 while the client is still sending, and closes the connection instead of reading on', async () => {
-    const res = await rawRequest(fs.app, {
-      method: 'PUT',
-      path: '/_internal/uploaded-blueprints/big/big.tar',
-      headers: { 'transfer-encoding': 'chunked' },
-      chunks: [Buffer.alloc(3000), Buffer.alloc(3000)],
-      end: false,
-    });
+    const res = await putOversized(CHUNKED, [Buffer.alloc(3000), Buffer.alloc(3000)], false);
     expect(res.status).toBe(413);
     expect(res.headers['connection']).toBe('close');
-    expect(await listTree(fs.root)).toEqual(['.staging', 'blueprints', 'uploaded-blueprints']);
+    expect(await listTree(fs.root)).toEqual(EMPTY_RESOURCES_TREE);
   });
 
   it('removes the partial upload when the client goes away mid-body', async () => {
     const server = createServer(fs.app).listen(0, '127.0.0.1');
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'PUT', path: '/_internal/uploaded-blueprints/quit/quit.tar', headers: { 'transfer-encoding': 'chunked' } });
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'PUT', path: '/_internal/uploaded-blueprints/quit/quit.tar', headers: CHUNKED });
     req.on('error', () => undefined);
     req.write(Buffer.alloc(1000));
     await waitUntil(async () => (await readdir(join(fs.root, '.staging'))).length === 1);
     req.destroy();
-    await waitUntil(async () => (await listTree(fs.root)).join() === '.staging,blueprints,uploaded-blueprints');
+    await waitUntil(async () => (await listTree(fs.root)).join() === EMPTY_RESOURCES_TREE.join());
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
@@ -294,11 +281,7 @@ describe('internal write API size limit', () => {
 });
 
 describe('internal write API with INTERNAL_TOKEN', () => {
-  let fs: TestFileserver;
-  beforeAll(async () => {
-    fs = await startTestFileserver({ internalToken: 's3cret-token' });
-  });
-  afterAll(() => fs.cleanup());
+  const fs = useTestFileserver({ internalToken: 's3cret-token' });
 
   it.each([
     ['no token', undefined],

@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { PassThrough, finished, type Readable } from 'node:stream';
-import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
-import { ManagerError } from '@cfy/contracts';
+import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { InternalTokenError } from './errors';
-import { parseExtractRequest } from './extract-request';
+import { extractRequestSchema } from './extract-request';
+import { acceptJson, parseRequestBody } from './request-body';
 import type { ResourceStore } from './resource-store';
 
 /** Header carrying the shared secret when `INTERNAL_TOKEN` is configured. */
@@ -29,8 +29,8 @@ export function internalRoutes(store: ResourceStore, options: InternalRoutesOpti
     res.status(201).json(stored);
   });
 
-  router.post('/blueprints/:id/extract', requireJson, express.json({ limit: '16kb' }), async (req, res) => {
-    const extracted = await store.extractBlueprint(param(req, 'id'), parseExtractRequest(req.body));
+  router.post('/blueprints/:id/extract', ...acceptJson('16kb'), async (req, res) => {
+    const extracted = await store.extractBlueprint(param(req, 'id'), parseRequestBody(extractRequestSchema, req.body));
     res.status(201).json(extracted);
   });
 
@@ -58,11 +58,6 @@ function requireToken(token: string | undefined): RequestHandler {
     next();
   };
 }
-
-const requireJson: RequestHandler = (req, _res, next) => {
-  if (!req.is('application/json')) throw new ManagerError('unsupported_content_type_error', 'Content type must be application/json');
-  next();
-};
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();

@@ -11,8 +11,9 @@ import { byteCounter } from './archive/byte-counter';
 import { extractArchive } from './archive/extract';
 import type { ArchiveFormat } from './archive/format';
 import { zipPluginFolders } from './archive/plugin-archives';
-import type { ExtractedFile } from './archive/tree-writer';
-import { ArchiveRejectedError, PayloadTooLargeError } from './errors';
+import { byPathOrder, type ExtractedFile } from './archive/tree-writer';
+import { ArchiveRejectedError, PayloadTooLargeError, errnoCode } from './errors';
+import type { ExtractRequest } from './extract-request';
 import { KeyedMutex } from './keyed-mutex';
 import {
   BLUEPRINTS_DIR,
@@ -38,13 +39,6 @@ export interface StoredArchive {
   /** Path under the resources root, `/`-separated (e.g. `uploaded-blueprints/bp1/bp1.tar.gz`). */
   readonly path: string;
   readonly size: number;
-}
-
-export interface ExtractRequest {
-  /** File name of the archive inside `uploaded-blueprints/<id>/`. */
-  readonly archive: string;
-  /** Main YAML file, relative to the blueprint folder; default `blueprint.yaml`. */
-  readonly applicationFileName?: string | undefined;
 }
 
 export interface ExtractedBlueprint {
@@ -248,7 +242,7 @@ export class ResourceStore {
 function mergeFiles(files: readonly ExtractedFile[], extra: readonly ExtractedFile[]): ExtractedFile[] {
   const byPath = new Map(files.map((file) => [file.path, file]));
   for (const file of extra) byPath.set(file.path, file);
-  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...byPath.values()].sort(byPathOrder);
 }
 
 async function isRegularFile(path: string): Promise<boolean> {
@@ -261,6 +255,6 @@ async function isRegularFile(path: string): Promise<boolean> {
 }
 
 function isMissing(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const code = errnoCode(error);
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'ENAMETOOLONG';
 }

@@ -1,17 +1,16 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
-import { rawRequest, startTestFileserver, type TestFileserver } from './test-support/harness';
+import { rawRequest, useTestFileserver } from './test-support/harness';
 
 const YAML = 'tosca_definitions_version: cloudify_dsl_1_3\n# 0123456789abcdefghijklmnopqrstuvwxyz\n';
 const SECRET = 'TOP SECRET outside the resources root';
 
 describe('GET /resources/** (public read side)', () => {
-  let fs: TestFileserver;
+  const fs = useTestFileserver();
   const bp = (...parts: string[]): string => join(fs.root, 'blueprints', 'bp1', ...parts);
 
   beforeAll(async () => {
-    fs = await startTestFileserver();
     await mkdir(bp('sub'), { recursive: true });
     await writeFile(bp('blueprint.yaml'), YAML);
     await writeFile(bp('.hidden'), SECRET);
@@ -23,7 +22,6 @@ describe('GET /resources/** (public read side)', () => {
     await symlink('../../../secret.txt', bp('relative-escape'));
     await symlink('blueprint.yaml', bp('inside-link'));
   });
-  afterAll(() => fs.cleanup());
 
   const get = (path: string): request.Test => request(fs.app).get(path);
 

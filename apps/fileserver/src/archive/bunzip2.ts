@@ -1,91 +1,137 @@
-import { Transform, type TransformCallback } from 'node:stream';
-import bitIterator = require('unbzip2-stream/lib/bit_iterator');
-import bzip2 = require('unbzip2-stream/lib/bzip2');
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
 import { ArchiveRejectedError } from '../errors';
+import type { Bunzip2WorkerData, Bunzip2WorkerMessage } from './bunzip2-protocol';
 
-/** Decoded bytes are handed on in chunks of this size. */
-const OUTPUT_CHUNK_BYTES = 64 * 1024;
-/** A block is decoded only once this much input (or the end) is there, so it never runs dry. */
-const lookaheadBytes = (blockSize: number): number => 25_000 + 100_000 * blockSize;
+const WORKER_FILE = join(__dirname, 'bunzip2.worker.cjs');
+/** Decoded bytes arrive in chunks of this size. */
+const CHUNK_BYTES = 64 * 1024;
+/** How many chunks the worker may decode ahead of the reader; bounds the memory in flight. */
+const WINDOW_CHUNKS = 4;
+/** The worker holds a 3.6 MB block workspace and a few chunks; this only catches a runaway. */
+const WORKER_HEAP_MB = 64;
 
 /**
- * bzip2 decompression as a Node Transform. Node has no bzip2, so this drives the decoder core of
- * `unbzip2-stream` (pure JS) directly instead of its stream wrapper: that wrapper collects a whole
- * decoded block (up to 46 MB) as an array of JS numbers before emitting it, so a 337-byte bzip2
- * bomb drove the process to 1.2 GB. Here bytes go into 64 KB buffers, and `beforeOutput` sees each
- * one before it is passed on; when it throws (a limit), decoding stops mid-block.
+ * Receives a chunk before it is passed on. `compressedBytes` is how much of the file was consumed to
+ * produce everything so far (for the expansion ratio). When it throws, decoding stops and the stream
+ * fails with that error.
  */
-export class Bunzip2 extends Transform {
-  private readonly input: Buffer[] = [];
-  private inputBytes = 0;
-  /** Created at the first chunk: the reader takes its first buffer when constructed. */
-  private bits: ReturnType<typeof bitIterator> | undefined;
-  /** Block size of the current stream, 0 between streams. */
-  private blockSize = 0;
-  /** Running CRC of the current stream; null between streams. */
-  private streamCrc: number | null = null;
-  private workspace = new Int32Array(0);
-  private output = Buffer.allocUnsafe(OUTPUT_CHUNK_BYTES);
-  private outputBytes = 0;
+export type BeforeOutput = (bytes: number, compressedBytes: number) => void;
 
-  constructor(private readonly beforeOutput: (bytes: number) => void) {
-    super();
+/**
+ * The decompressed content of a bzip2 file, as a Readable of 64 KiB chunks. Node has no bzip2, and
+ * the pure-JavaScript decoder (the core of `unbzip2-stream`) needs ~0.3 s of CPU per 900 kB block,
+ * so it runs on a worker thread that reads the file itself: the event loop stays free. The worker
+ * only decodes as far as the reader has room for (`WINDOW_CHUNKS`), and every chunk passes
+ * `beforeOutput` first, so a bomb is stopped mid-block with a few hundred kB in flight. Destroying
+ * the stream terminates the worker, then closes the file. Invalid or truncated data fails it with an
+ * `ArchiveRejectedError`; a read error fails it with that error.
+ * @example await pipeline(new Bunzip2FileStream('/res/.staging/up-1', (bytes) => budget.produce(bytes)), tarParser)
+ */
+export class Bunzip2FileStream extends Readable {
+  private file: FileHandle | undefined;
+  private worker: Worker | undefined;
+  private readonly shared = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  /** Shared with the worker: chunks it may still post, or -1 once cancelled. */
+  private readonly credits = new Int32Array(this.shared);
+  private granted = 0;
+  private received = 0;
+  /** False while the reader's buffer is full: no new credit until it asks for more. */
+  private wanted = false;
+  private ended = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly beforeOutput: BeforeOutput,
+  ) {
+    super({ highWaterMark: WINDOW_CHUNKS * CHUNK_BYTES });
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.input.push(chunk);
-    this.inputBytes += chunk.length;
-    this.bits ??= bitIterator(() => this.input.shift());
-    this.run(false, callback);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    this.run(true, callback);
-  }
-
-  private run(atEnd: boolean, callback: TransformCallback): void {
-    try {
-      this.decode(atEnd);
-      if (atEnd && this.streamCrc !== null) throw new Error('input ended inside a bzip2 stream');
-      this.flushOutput();
+  override _construct(callback: (error?: Error | null) => void): void {
+    void open(this.path, 'r').then((file) => {
+      this.file = file;
+      this.worker = this.startWorker(file.fd);
       callback();
-    } catch (error) {
-      callback(
-        error instanceof ArchiveRejectedError
-          ? error
-          : new ArchiveRejectedError('Blueprint archive is corrupt: the bzip2 data is invalid or truncated', { cause: error }),
-      );
-    }
+    }, callback);
   }
 
-  private decode(atEnd: boolean): void {
-    const bits = this.bits;
-    if (bits === undefined) return;
-    const unread = (): number => this.inputBytes - bits.bytesRead;
-    while (unread() > 0 && (atEnd || unread() >= lookaheadBytes(this.blockSize))) {
-      if (this.blockSize === 0) {
-        this.blockSize = bzip2.header(bits);
-        this.streamCrc = 0;
-        continue;
+  override _read(): void {
+    this.wanted = true;
+    this.grant();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // Wakes a worker waiting for credit, so it stops even if termination could not interrupt a wait.
+    Atomics.store(this.credits, 0, -1);
+    Atomics.notify(this.credits, 0);
+    void this.stop().then(
+      () => callback(error),
+      (stopError: unknown) => callback(error ?? (stopError as Error)),
+    );
+  }
+
+  private startWorker(fd: number): Worker {
+    const workerData: Bunzip2WorkerData = { fd, chunkBytes: CHUNK_BYTES, credits: this.shared };
+    // No execArgv: the worker is plain JavaScript and needs none of the parent's loaders (tsx).
+    const worker = new Worker(WORKER_FILE, { workerData, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    worker.on('message', (message: Bunzip2WorkerMessage) => this.onMessage(message));
+    worker.on('error', (error) => this.destroy(error));
+    worker.on('exit', () => {
+      if (!this.ended) this.destroy(new Error('the bzip2 worker stopped before the end of the data'));
+    });
+    return worker;
+  }
+
+  /**
+   * Ends the thread, then closes the file it was reading: a finished stream leaves nothing open, and
+   * the descriptor is never closed under a thread still reading it.
+   */
+  private async stop(): Promise<void> {
+    await this.worker?.terminate();
+    await this.file?.close();
+  }
+
+  private onMessage(message: Bunzip2WorkerMessage): void {
+    if (this.destroyed) return;
+    switch (message.type) {
+      case 'chunk': {
+        this.received += 1;
+        try {
+          this.beforeOutput(message.data.byteLength, message.compressedBytes);
+        } catch (error) {
+          this.destroy(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        this.wanted = this.push(Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength));
+        this.grant();
+        return;
       }
-      const size = 100_000 * this.blockSize;
-      if (this.workspace.length < size) this.workspace = new Int32Array(size);
-      this.streamCrc = bzip2.decompress(bits, (byte) => this.appendByte(byte), this.workspace, size, this.streamCrc ?? 0);
-      // null: end-of-stream marker; a concatenated stream may follow.
-      if (this.streamCrc === null) this.blockSize = 0;
+      case 'end':
+        this.ended = true;
+        this.push(null);
+        return;
+      case 'corrupt':
+        this.destroy(
+          new ArchiveRejectedError('Blueprint archive is corrupt: the bzip2 data is invalid or truncated', { cause: new Error(message.detail) }),
+        );
+        return;
+      case 'failed':
+        this.destroy(Object.assign(new Error(message.message), { code: message.code }));
+        return;
     }
   }
 
-  private appendByte(byte: number): void {
-    this.output[this.outputBytes++] = byte;
-    if (this.outputBytes === OUTPUT_CHUNK_BYTES) this.flushOutput();
-  }
-
-  private flushOutput(): void {
-    if (this.outputBytes === 0) return;
-    this.beforeOutput(this.outputBytes);
-    this.push(this.output.subarray(0, this.outputBytes));
-    this.output = Buffer.allocUnsafe(OUTPUT_CHUNK_BYTES);
-    this.outputBytes = 0;
+  /** Lets the worker decode up to `WINDOW_CHUNKS` chunks past what the reader has received. */
+  private grant(): void {
+    let added = 0;
+    while (this.wanted && this.granted - this.received < WINDOW_CHUNKS) {
+      this.granted += 1;
+      added += 1;
+    }
+    if (added === 0) return;
+    Atomics.add(this.credits, 0, added);
+    Atomics.notify(this.credits, 0);
   }
 }

@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { ArchiveRejectedError } from '../errors';
 import { ExtractionBudget, type ArchiveLimits } from './budget';
-import { Bunzip2 } from './bunzip2';
+import { Bunzip2FileStream } from './bunzip2';
 import { byteCounter } from './byte-counter';
 import { FORMAT_PROBE_BYTES, detectArchiveFormat, type ArchiveFormat } from './format';
 import { EXACTLY_ONE_DIRECTORY_MESSAGE, UNRECOGNIZED_FORMAT_MESSAGE } from './messages';
@@ -51,15 +51,20 @@ export async function extractArchive(archivePath: string, targetDir: string, lim
       await readZipEntries(archivePath, writer.add, produce);
       break;
     case 'tar':
-    case 'tar.gz':
-    case 'tar.bz2': {
+    case 'tar.gz': {
       const stages: Duplex[] = [byteCounter((bytes) => (compressedBytesRead += bytes))];
       if (format === 'tar.gz') stages.push(createGunzip());
-      if (format === 'tar.bz2') stages.push(new Bunzip2(produce));
-      // bzip2 output is counted inside Bunzip2, where a throw can stop its decoding loop.
-      if (format !== 'tar.bz2') stages.push(byteCounter(produce));
-      stages.push(new TarStartCheck());
+      stages.push(byteCounter(produce), new TarStartCheck());
       await readTarEntries(createReadStream(archivePath), stages, writer.add, controller);
+      break;
+    }
+    case 'tar.bz2': {
+      // Decoded on a worker thread that reads the file itself and says how far it got.
+      const decoded = new Bunzip2FileStream(archivePath, (bytes, compressedBytes) => {
+        compressedBytesRead = compressedBytes;
+        produce(bytes);
+      });
+      await readTarEntries(decoded, [new TarStartCheck()], writer.add, controller);
       break;
     }
   }

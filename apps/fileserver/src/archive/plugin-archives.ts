@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ArchiveRejectedError, quoteName } from '../errors';
+import { ArchiveRejectedError, errnoCode, quoteName } from '../errors';
 import type { ExtractedFile } from './tree-writer';
 import { writeZip } from './zip-writer';
 
@@ -18,7 +18,8 @@ export async function zipPluginFolders(blueprintDir: string, files: readonly Ext
   try {
     folders = (await readdir(pluginsDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    const code = errnoCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
     throw error;
   }
   const zips: ExtractedFile[] = [];
@@ -32,7 +33,7 @@ export async function zipPluginFolders(blueprintDir: string, files: readonly Ext
     try {
       await writeZip(target, sources);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EISDIR') throw error;
+      if (errnoCode(error) !== 'EISDIR') throw error;
       throw new ArchiveRejectedError(`Blueprint archive entry ${quoteName(zipPath)} is a directory, but the plugin zip must go there`);
     }
     zips.push({ path: zipPath, size: (await stat(target)).size });

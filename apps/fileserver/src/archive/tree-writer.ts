@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { ArchiveRejectedError, quoteName } from '../errors';
+import { ArchiveRejectedError, errnoCode, quoteName } from '../errors';
 import type { ExtractionBudget } from './budget';
 import type { ArchiveEntry } from './entry';
 import { parseEntryPath } from './entry-path';
@@ -12,6 +12,11 @@ import { EXACTLY_ONE_DIRECTORY_MESSAGE } from './messages';
 export interface ExtractedFile {
   readonly path: string;
   readonly size: number;
+}
+
+/** Sorts files by path, by UTF-16 code unit (the same on every machine, unlike `localeCompare`). */
+export function byPathOrder(a: ExtractedFile, b: ExtractedFile): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
 /**
@@ -73,7 +78,7 @@ export class BlueprintTreeWriter {
     }
     return [...this.files]
       .map(([path, size]) => ({ path, size }))
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      .sort(byPathOrder);
   }
 
   private checkKind(entry: ArchiveEntry): void {
@@ -114,7 +119,7 @@ export class BlueprintTreeWriter {
 
 /** File-system refusals caused by the archive's own layout become archive rejections. */
 function asConflict(error: unknown, entryName: string): unknown {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const code = errnoCode(error);
   if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR') {
     return new ArchiveRejectedError(`Blueprint archive entry ${quoteName(entryName)} conflicts with another entry`, { cause: error });
   }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { openPromise, type Entry, type ZipFile } from 'yauzl';
-import { ArchiveRejectedError, quoteName } from '../errors';
+import { ArchiveRejectedError, errnoCode, quoteName } from '../errors';
 import type { ArchiveEntry, EntryHandler, EntryKind } from './entry';
 import { UNRECOGNIZED_FORMAT_MESSAGE } from './messages';
 
@@ -80,8 +80,8 @@ function kindOf(entry: Entry): { kind: EntryKind; typeName: string } {
 /** yauzl and inflate errors are about the archive's bytes; file-system errors are not. */
 function asRejection(error: unknown, message?: string): unknown {
   if (error instanceof ArchiveRejectedError) return error;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return error;
+  const code = errnoCode(error);
+  if (code !== undefined && /^E[A-Z]+$/.test(code)) return error;
   const detail = error instanceof Error ? error.message : String(error);
   return new ArchiveRejectedError(message ?? `Blueprint archive is invalid: ${detail}`, { cause: error });
 }

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fromBufferPromise } from 'yauzl';
 import { hasCli } from '../test-support/archives';
+import { waitUntilClosed } from '../test-support/open-files';
 import { writeZip } from './zip-writer';
 
 describe('writeZip', () => {
@@ -54,4 +55,26 @@ describe('writeZip', () => {
     const zip = await fromBufferPromise(await readFile(target));
     expect(zip.entryCount).toBe(0);
   });
+
+  it('fails with the read error when a source file is missing', async () => {
+    const present = join(dir, 'present.txt');
+    await writeFile(present, 'here');
+    const sources = [
+      { name: 'p/present.txt', path: present },
+      { name: 'p/missing.txt', path: join(dir, 'missing.txt') },
+    ];
+    await expect(writeZip(join(dir, 'broken.zip'), sources)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('fails with EISDIR when the target is a folder, and leaves the folder alone', async () => {
+    const target = join(dir, 'taken.zip');
+    await mkdir(target);
+    const source = join(dir, 'source.txt');
+    await writeFile(source, randomBytes(200_000));
+    await expect(writeZip(target, [{ name: 'p/source.txt', path: source }])).rejects.toMatchObject({ code: 'EISDIR' });
+    expect((await stat(target)).isDirectory()).toBe(true);
+    // The source that was being read is closed, not left open behind the failed zip.
+    await expect(waitUntilClosed(source)).resolves.toBe(true);
+  });
 });
+

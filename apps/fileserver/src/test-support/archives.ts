@@ -40,8 +40,11 @@ export const gzip = (data: Buffer): Buffer => gzipSync(data);
 
 export const hasCli = (command: string): boolean => spawnSync('which', [command]).status === 0;
 
-/** bzip2 through the system CLI (Node has no bzip2 encoder). */
-export const bzip2 = (data: Buffer): Buffer => execFileSync('bzip2', ['-c'], { input: data, maxBuffer: 256 * 1024 * 1024 });
+/**
+ * bzip2 through the system CLI (Node has no bzip2 encoder). `level` is the block size in 100 kB
+ * (1..9): a low level makes many blocks of little data, and keeps each decoded block small.
+ */
+export const bzip2 = (data: Buffer, level = 9): Buffer => execFileSync('bzip2', [`-${level}`, '-c'], { input: data, maxBuffer: 256 * 1024 * 1024 });
 
 export interface ZipTestEntry {
   readonly name: string | Buffer;
@@ -66,27 +69,17 @@ export function zipBytes(entries: readonly ZipTestEntry[]): Buffer {
     const size = entry.declaredSize ?? content.length;
     const method = entry.deflate ? 8 : 0;
 
+    // The local and the central header share these fields, the central one 2 bytes further on.
+    const shared = { method, crc, compressedSize: data.length, size, nameLength: name.length };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
+    writeSharedZipFields(local, 4, shared);
     locals.push(local, name, data);
 
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(entry.unixMode === undefined ? 20 : (3 << 8) | 20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeSharedZipFields(central, 6, shared);
     central.writeUInt32LE(entry.unixMode === undefined ? 0 : (entry.unixMode << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
     centrals.push(central, name);
@@ -100,4 +93,22 @@ export function zipBytes(entries: readonly ZipTestEntry[]): Buffer {
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
+}
+
+/**
+ * Version needed (2.0), flags (UTF-8 names), method, time and date (zero), CRC, sizes and name
+ * length: the run of fields a local and a central zip header have in common.
+ */
+function writeSharedZipFields(
+  header: Buffer,
+  at: number,
+  fields: { method: number; crc: number; compressedSize: number; size: number; nameLength: number },
+): void {
+  header.writeUInt16LE(20, at);
+  header.writeUInt16LE(0x0800, at + 2);
+  header.writeUInt16LE(fields.method, at + 4);
+  header.writeUInt32LE(fields.crc, at + 10);
+  header.writeUInt32LE(fields.compressedSize, at + 14);
+  header.writeUInt32LE(fields.size, at + 18);
+  header.writeUInt16LE(fields.nameLength, at + 22);
 }

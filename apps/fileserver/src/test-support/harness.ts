@@ -24,9 +24,16 @@ export interface TestFileserver {
   readonly cleanup: () => Promise<void>;
 }
 
-export async function startTestFileserver(
-  options: { limits?: Partial<ArchiveLimits>; maxArchiveBytes?: number; internalToken?: string } = {},
-): Promise<TestFileserver> {
+export interface TestFileserverOptions {
+  readonly limits?: Partial<ArchiveLimits>;
+  readonly maxArchiveBytes?: number;
+  readonly internalToken?: string;
+}
+
+/** What a fresh resources root holds: the three folders and nothing else. */
+export const EMPTY_RESOURCES_TREE = ['.staging', 'blueprints', 'uploaded-blueprints'];
+
+async function startTestFileserver(options: TestFileserverOptions = {}): Promise<TestFileserver> {
   const outside = await mkdtemp(join(tmpdir(), 'cfy-fileserver-test-'));
   const store = await ResourceStore.open({
     root: join(outside, 'resources'),
@@ -38,6 +45,38 @@ export async function startTestFileserver(
   lifecycle.markRunning();
   const app = createFileserverApp({ store, internalToken: options.internalToken, logger: silentLogger, lifecycle, readiness: new Readiness() });
   return { app, store, root: store.root, outside, cleanup: () => rm(outside, { recursive: true, force: true }) };
+}
+
+/**
+ * One fileserver for the tests of a describe block: started in beforeAll, its folder removed in
+ * afterAll. Call it at describe level; read its fields inside tests and hooks.
+ * @example const fs = useTestFileserver({ maxArchiveBytes: 4096 }); it('…', () => request(fs.app)…);
+ */
+export function useTestFileserver(options: TestFileserverOptions = {}): TestFileserver {
+  let started: TestFileserver | undefined;
+  beforeAll(async () => {
+    started = await startTestFileserver(options);
+  });
+  afterAll(() => started?.cleanup());
+  const current = (): TestFileserver => {
+    if (started === undefined) throw new Error('useTestFileserver: read it inside a test or hook, not at describe level');
+    return started;
+  };
+  return {
+    get app() {
+      return current().app;
+    },
+    get store() {
+      return current().store;
+    },
+    get root() {
+      return current().root;
+    },
+    get outside() {
+      return current().outside;
+    },
+    cleanup: () => current().cleanup(),
+  };
 }
 
 /** Every file and folder under `dir`, relative and `/`-separated, sorted. */
