@@ -14,7 +14,7 @@ import { zipPluginFolders } from './archive/plugin-archives';
 import { byPathOrder, type ExtractedFile } from './archive/tree-writer';
 import { ArchiveRejectedError, PayloadTooLargeError, errnoCode } from './errors';
 import type { ExtractRequest } from './extract-request';
-import { KeyedMutex } from './keyed-mutex';
+import { KeyedMutex } from '@cfy/runtime';
 import {
   BLUEPRINTS_DIR,
   STAGING_DIR,

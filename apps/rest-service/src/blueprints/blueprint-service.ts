@@ -4,7 +4,7 @@ import { DSLParsingError, type Plan, parseBlueprint } from '@cfy/dsl';
 import type { Logger } from '@cfy/logging';
 import { ClientAbortedError, DependentExistsError, FileserverRejectedError, FileserverUnavailableError, InvalidBlueprintError, ShuttingDownError } from '../errors';
 import type { FileserverClient, ResourceStream } from '../fileserver/fileserver.http';
-import { KeyedMutex } from '../keyed-mutex';
+import { KeyedMutex } from '@cfy/runtime';
 import type { ListQuery, ResourceFields } from '../list-query';
 import { formatDocumentTimestamp } from '../timestamps';
 import { ArchiveIntake } from './archive-intake';
