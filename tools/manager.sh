@@ -18,8 +18,9 @@ log() { printf '[manager] %s\n' "$*"; }
 
 ensure_dependencies() {
   if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-    log "installing workspace dependencies (npm ci)"
-    npm ci --no-audit --no-fund
+    log "installing workspace dependencies (npm install)"
+    # Not `npm ci`: see .ci/run (the lock cannot list other platforms' optional binaries here).
+    npm install --no-audit --no-fund
   fi
 }
 
