@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerBlueprintsCommands } from './blueprints.command';
+import { registerEventsCommands } from './events.command';
 import { reportFailure } from './failure';
 import { type CliIo } from './io';
 import { outputOptionsOf, Session } from './session';
@@ -14,7 +15,7 @@ export function buildProgram(session: Session): Command {
   const { io } = session;
   // Configured before any sub-command is added: commander copies exit override and output routing to children at creation.
   const program = new Command('cfy')
-    .description("Cloudify's command line (3.4.2-compatible subset: use, status, blueprints)")
+    .description("Cloudify's command line (3.4.2-compatible subset: use, status, blueprints, events)")
     .version(`Cloudify CLI ${COMPATIBLE_CLI_VERSION}`, '--version', 'show the CLI version')
     .exitOverride()
     .configureOutput({
@@ -30,6 +31,7 @@ export function buildProgram(session: Session): Command {
   registerUseCommand(program, session);
   registerStatusCommand(program, session);
   registerBlueprintsCommands(program, session);
+  registerEventsCommands(program, session);
   return program;
 }
 

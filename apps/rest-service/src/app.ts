@@ -4,6 +4,8 @@ import type { Express } from 'express';
 import { versionsSince } from './api-versions';
 import type { BlueprintService } from './blueprints/blueprint-service';
 import { blueprintRoutes } from './blueprints/blueprints.http';
+import { eventsRoutes } from './events/events.http';
+import type { EventsStore } from './events/events-store';
 import { memoryGuard } from './http/memory-guard';
 import type { InFlightUploads } from './in-flight-uploads';
 import type { StatusTarget } from './status/status';
@@ -28,6 +30,11 @@ export interface RestServiceAppDependencies {
   readonly availableMemoryBytes?: () => number;
   /** Used for `blueprint_archive_url`; injectable for tests. Default the global fetch. */
   readonly fetch?: typeof fetch;
+  /**
+   * Events and logs storage, and INSECURE_ENDPOINTS_ENABLED. `/events` and `/search` are mounted
+   * only when given (apps built for other resources' unit tests leave them out).
+   */
+  readonly events?: { readonly store: EventsStore; readonly insecureEndpointsEnabled: boolean };
 }
 
 /**
@@ -46,8 +53,9 @@ export function createRestServiceApp(deps: RestServiceAppDependencies): Express 
     lifecycle: deps.lifecycle,
     readiness: deps.readiness,
     routes: (app) => {
-      // Blueprints, status and version were all introduced in v1; v1 renders blueprints without
-      // description/main_file_name and lists as bare arrays (blueprintRoutes switches on version).
+      // Blueprints, status, version, events and search were all introduced in v1; v1 renders
+      // blueprints without description/main_file_name and lists as bare arrays, and its /events
+      // is the raw-Elasticsearch one (the routes switch on version).
       for (const version of versionsSince('v1')) {
         app.use(`/api/${version}`, status);
         app.use(
@@ -62,6 +70,7 @@ export function createRestServiceApp(deps: RestServiceAppDependencies): Express 
             ...(deps.fetch ? { fetch: deps.fetch } : {}),
           }),
         );
+        if (deps.events) app.use(`/api/${version}`, eventsRoutes({ version, ...deps.events }));
       }
     },
   });

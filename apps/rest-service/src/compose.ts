@@ -5,6 +5,7 @@ import { createRestServiceApp } from './app';
 import { EsBlueprintRepository } from './blueprints/blueprint-repository';
 import { BlueprintService } from './blueprints/blueprint-service';
 import type { RestServiceConfig } from './config';
+import { EsEventsStore } from './events/events-store';
 import { FileserverClient } from './fileserver/fileserver.http';
 import { InFlightUploads } from './in-flight-uploads';
 import { statusTargets } from './status/probes';
@@ -62,6 +63,10 @@ export async function composeRestService(ctx: ServiceContext, config: RestServic
     maxArchiveBytes: config.MAX_BLUEPRINT_ARCHIVE_BYTES,
     archiveUrlTimeoutMs: config.ARCHIVE_URL_TIMEOUT_MS,
     minAvailableMemoryMb: config.MIN_AVAILABLE_MEMORY_MB,
+    events: {
+      store: new EsEventsStore(es, { eventsIndexPrefix: config.EVENTS_INDEX_PREFIX, storageIndexPrefix: config.ES_INDEX_PREFIX }),
+      insecureEndpointsEnabled: config.INSECURE_ENDPOINTS_ENABLED,
+    },
   });
   return { app, uploads };
 }

@@ -1,4 +1,4 @@
-import { envDurationMs, envInt, envPort, envString, envUrl, loadConfig, type Config } from '@cfy/config';
+import { envBool, envDurationMs, envInt, envPort, envString, envUrl, loadConfig, type Config } from '@cfy/config';
 import { baseServiceConfig } from '@cfy/runtime';
 
 const MIB = 1024 * 1024;
@@ -20,6 +20,10 @@ const MIB = 1024 * 1024;
  *   are refused with `insufficient_memory_error` below it.
  * - `UPLOAD_DRAIN_TIMEOUT_MS` (default 8 000): on shutdown, how long uploads in flight may finish
  *   before they are aborted and cleaned up.
+ * - `EVENTS_INDEX_PREFIX` (default none): the logs-indexer's `INDEX_PREFIX`; `GET /events` searches
+ *   `<prefix>cloudify-events-*` and `<prefix>cloudify-logs-*`.
+ * - `INSECURE_ENDPOINTS_ENABLED` (default false, like 3.4's default `insecure_endpoints_disabled`):
+ *   serve the raw-Elasticsearch endpoints (v1 `/events`, `/search`); when false they answer 405.
  * - `AMQP_URL`, `INFLUX_URL` (optional): probed by `GET /status` when set.
  * - `VERSION_BUILD`, `VERSION_DATE`, `VERSION_COMMIT` (optional): shown by `GET /version`.
  */
@@ -31,6 +35,10 @@ export const restServiceConfigShape = {
   ES_INDEX_PREFIX: envString()
     .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lowercase letters, digits, ".", "_" or "-" (an Elasticsearch index name prefix)')
     .default('cloudify-'),
+  EVENTS_INDEX_PREFIX: envString()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lowercase letters, digits, ".", "_" or "-" (an Elasticsearch index name prefix)')
+    .default(''),
+  INSECURE_ENDPOINTS_ENABLED: envBool().default(false),
   FILESERVER_URL: envUrl(['http']).default('http://127.0.0.1:53229'),
   FILESERVER_INTERNAL_TOKEN: envString().optional(),
   FILESERVER_TIMEOUT_MS: envInt({ min: 1 }).default(60_000),
