@@ -1,5 +1,6 @@
 import { DSLParsingError } from './errors';
 import { isMap, type Json, type JsonMap } from './json';
+import { type OperationMemo } from './operations';
 import { type SchemaNode } from './schema';
 import { type ErrorFactory, type SourceMap, type Where } from './source-map';
 import { type DslVersion } from './version';
@@ -18,6 +19,8 @@ export interface ParseContext {
    * which is when Cloudify's parser reports them.
    */
   checkUnknownKeys(value: Json | undefined, schema: SchemaNode, where: Where): void;
+  /** Operation work shared by the templates of one type. */
+  operationMemo: OperationMemo;
 }
 
 /**

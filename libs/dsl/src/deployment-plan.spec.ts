@@ -58,6 +58,32 @@ describe('deployment inputs (dsl.md §9 step 1)', () => {
     expect(() => prepareDeploymentPlan(plan, { a: () => 1, c: 1 }, ids())).toThrow(DSLParsingError);
   });
 
+  it('returns a deployment plan that shares no object with the plan', async () => {
+    const plan = await parseText(
+      blueprint(`
+        inputs: {ip: {}}
+        node_types: {t: {derived_from: cloudify.nodes.Root, properties: {ip: {}, extra: {}}}}
+        node_templates: {vm: {type: t, properties: {ip: {get_input: ip}, extra: {get_attribute: [SELF, x]}}}}`),
+    );
+    const deployment = prepareDeploymentPlan(plan, { ip: '10.0.0.1' }, ids());
+    const inPlan = new Set<object>();
+    const collect = (value: unknown): void => {
+      if (typeof value !== 'object' || value === null || inPlan.has(value)) return;
+      inPlan.add(value);
+      Object.values(value).forEach(collect);
+    };
+    collect(plan);
+    const sharedPaths: string[] = [];
+    const check = (value: unknown, path: string): void => {
+      if (typeof value !== 'object' || value === null) return;
+      if (inPlan.has(value)) sharedPaths.push(path);
+      for (const [key, item] of Object.entries(value)) check(item, `${path}.${key}`);
+    };
+    check(deployment, '$');
+    expect(sharedPaths).toEqual([]);
+    expect(nodeOf(deployment, 'vm').properties).toEqual(expect.objectContaining({ ip: '10.0.0.1', extra: { get_attribute: ['SELF', 'x'] } }));
+  });
+
   it('leaves the given plan untouched', async () => {
     const plan = await parseText(blueprint('inputs: {ip: {}}\nnode_templates: {vm: {type: cloudify.nodes.Compute, properties: {ip: {get_input: ip}}}}'));
     const before = JSON.stringify(plan);

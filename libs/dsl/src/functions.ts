@@ -12,24 +12,54 @@ const SELF = 'SELF';
 const SOURCE = 'SOURCE';
 const TARGET = 'TARGET';
 
+const FUNCTION_NAME_SET: ReadonlySet<string> = new Set(FUNCTION_NAMES);
+
+/** The only own key of `value`, or undefined when it has none or several. */
+function soleKey(value: JsonMap): string | undefined {
+  let found: string | undefined;
+  // for-in with an own-key filter instead of Object.keys: no array per map (this runs on every map of a plan).
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    if (found !== undefined) return undefined;
+    found = key;
+  }
+  return found;
+}
+
 /** A map with exactly one key that names a function. */
 export function isFunction(value: unknown): value is JsonMap {
   if (!isMap(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 1 && (FUNCTION_NAMES as readonly string[]).includes(keys[0] ?? '');
+  const key = soleKey(value);
+  return key !== undefined && FUNCTION_NAME_SET.has(key);
 }
 
+/** Name and arguments of a value {@link isFunction} accepted. */
 function functionParts(value: JsonMap): { name: FunctionName; args: Json } {
-  const [name = 'get_input', args = null] = Object.entries(value)[0] ?? [];
-  return { name: name as FunctionName, args };
+  const name = soleKey(value) ?? 'get_input';
+  return { name: name as FunctionName, args: value[name] ?? null };
 }
 
 /** Whether `value` contains a call of one of `names` anywhere inside it. */
 export function containsFunction(value: Json, names: readonly FunctionName[] = FUNCTION_NAMES): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (containsFunction(item, names)) return true;
+    return false;
+  }
   if (isFunction(value) && names.includes(functionParts(value).name)) return true;
-  if (Array.isArray(value)) return value.some((item) => containsFunction(item, names));
-  if (isMap(value)) return Object.values(value).some((item) => containsFunction(item, names));
+  for (const key in value) {
+    if (Object.prototype.hasOwnProperty.call(value, key) && containsFunction(value[key] ?? null, names)) return true;
+  }
   return false;
+}
+
+/** Functions a deployment plan keeps for runtime (an operation holding one is marked). */
+const RUNTIME_FUNCTIONS: readonly FunctionName[] = ['get_attribute', 'concat'];
+
+function isEmptyMap(value: unknown): boolean {
+  if (!isMap(value)) return false;
+  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) return false;
+  return true;
 }
 
 /** Where a value sits, which decides what SELF/SOURCE/TARGET mean. */
@@ -40,61 +70,73 @@ export type FunctionScope =
   | { kind: 'policy' };
 
 /**
- * One evaluated location of a plan: `holder[key]`. Plain data rather than getter/setter closures
- * because a 200-node plan has thousands of sites.
+ * One evaluated location of a plan: `holder[key]`, at `path` from the blueprint root. The walk
+ * reuses one site object and one path array (valid only during the callback; copy to keep) because
+ * a 200-node plan has thousands of sites and almost never an error to describe.
  */
 interface Site {
   scope: FunctionScope;
   path: (string | number)[];
   holder: Record<string, unknown>;
   key: string;
-  operation?: PlanOperation;
+  operation: PlanOperation | undefined;
 }
 
 function siteValue(site: Site): Json {
   return (site.holder[site.key] ?? null) as Json;
 }
 
-function sitesOf(plan: Plan | DeploymentPlan): Site[] {
-  const sites: Site[] = [];
+/**
+ * Calls `visit` for every evaluated location of `plan`, in Cloudify's order. `site.path` is the
+ * walk's stack: a visitor may push onto it but must pop what it pushed. Operations without inputs
+ * (most of them) are skipped: there is nothing to check or evaluate in an empty map.
+ */
+function forEachSite(plan: Plan | DeploymentPlan, visit: (site: Site) => void): void {
+  const path: (string | number)[] = [];
+  const site: Site = { scope: { kind: 'outputs' }, path, holder: {}, key: '', operation: undefined };
+  const at = (scope: FunctionScope, holder: object, key: string, operation: PlanOperation | undefined): void => {
+    site.scope = scope;
+    site.holder = holder as Record<string, unknown>;
+    site.key = key;
+    site.operation = operation;
+    visit(site);
+  };
+  const operations = (scope: FunctionScope, section: string, ops: Record<string, PlanOperation>): void => {
+    path.push(section, '', 'inputs');
+    for (const name of Object.keys(ops)) {
+      const operation = ops[name];
+      if (!operation || isEmptyMap(operation.inputs)) continue;
+      path[path.length - 2] = name;
+      at(scope, operation, 'inputs', operation);
+    }
+    path.length -= 3;
+  };
   for (const node of plan.nodes) {
-    const base = ['node_templates', node.name];
+    path.length = 0;
+    path.push('node_templates', node.name, 'properties');
     const scope: FunctionScope = { kind: 'node', node: node.name };
-    sites.push({ scope, path: [...base, 'properties'], holder: node as unknown as Record<string, unknown>, key: 'properties' });
-    sites.push({
-      scope,
-      path: [...base, 'capabilities', 'scalable', 'properties'],
-      holder: node.capabilities.scalable as unknown as Record<string, unknown>,
-      key: 'properties',
-    });
-    for (const [name, operation] of Object.entries(node.operations)) sites.push(operationSite(operation, scope, [...base, 'operations', name]));
+    at(scope, node, 'properties', undefined);
+    path.pop();
+    path.push('capabilities', 'scalable', 'properties');
+    at(scope, node.capabilities.scalable, 'properties', undefined);
+    path.length -= 3;
+    operations(scope, 'operations', node.operations);
     node.relationships.forEach((relationship, index) => {
       const relScope: FunctionScope = { kind: 'relationship', source: node.name, target: relationship.target_id };
-      const relBase = [...base, 'relationships', index];
-      for (const [name, operation] of Object.entries(relationship.source_operations)) {
-        sites.push(operationSite(operation, relScope, [...relBase, 'source_operations', name]));
-      }
-      for (const [name, operation] of Object.entries(relationship.target_operations)) {
-        sites.push(operationSite(operation, relScope, [...relBase, 'target_operations', name]));
-      }
+      path.push('relationships', index);
+      operations(relScope, 'source_operations', relationship.source_operations);
+      operations(relScope, 'target_operations', relationship.target_operations);
+      path.length -= 2;
     });
   }
-  for (const [name, output] of Object.entries(plan.outputs)) {
-    sites.push({ scope: { kind: 'outputs' }, path: ['outputs', name, 'value'], holder: output, key: 'value' });
-  }
-  for (const [kind, holders] of [
-    ['policies', plan.policies],
-    ['scaling_groups', plan.scaling_groups],
-  ] as const) {
-    for (const [name, holder] of Object.entries(holders)) {
-      sites.push({ scope: { kind: 'policy' }, path: [kind, name, 'properties'], holder: holder as unknown as Record<string, unknown>, key: 'properties' });
-    }
-  }
-  return sites;
-}
-
-function operationSite(operation: PlanOperation, scope: FunctionScope, path: (string | number)[]): Site {
-  return { scope, path: [...path, 'inputs'], holder: operation as unknown as Record<string, unknown>, key: 'inputs', operation };
+  const named = (kind: string, name: string, key: string, scope: FunctionScope, holder: object): void => {
+    path.length = 0;
+    path.push(kind, name, key);
+    at(scope, holder, key, undefined);
+  };
+  for (const [name, output] of Object.entries(plan.outputs)) named('outputs', name, 'value', { kind: 'outputs' }, output);
+  for (const [name, holder] of Object.entries(plan.policies)) named('policies', name, 'properties', { kind: 'policy' }, holder);
+  for (const [name, holder] of Object.entries(plan.scaling_groups)) named('scaling_groups', name, 'properties', { kind: 'policy' }, holder);
 }
 
 function scopeName(scope: FunctionScope): string {
@@ -162,42 +204,43 @@ export function validateFunctions(plan: Plan, errors: ErrorFactory, version: Dsl
   const nodes = new Map(plan.nodes.map((node) => [node.name, node]));
   const refs: PropertyRef[] = [];
 
-  const fail = (code: number, message: string, fn: JsonMap, path: (string | number)[]) =>
-    errors.error(code, message, { container: fn, path });
+  // `path` is the site walk's stack; messages and errors copy it only when they are made.
+  let path: (string | number)[] = [];
+  const fail = (code: number, message: string, fn: JsonMap) => errors.error(code, message, { container: fn, path: [...path] });
+  const whereText = (): string => path.join('.');
 
-  const resolveNode = (fn: JsonMap, name: FunctionName, ref: Json, scope: FunctionScope, path: (string | number)[]): string => {
-    const where = path.join('.');
+  const resolveNode = (fn: JsonMap, name: FunctionName, ref: Json, scope: FunctionScope): string => {
     if (ref === SELF) {
       if (scope.kind !== 'node') {
-        if (name === 'get_attribute') throw fail(UNCODED_ERROR, `${SELF} cannot be used with ${name} function in ${where}.`, fn, path);
-        throw fail(UNCODED_ERROR, `${SELF} can only be used in a context of node template but appears in ${scopeName(scope)}.`, fn, path);
+        if (name === 'get_attribute') throw fail(UNCODED_ERROR, `${SELF} cannot be used with ${name} function in ${whereText()}.`, fn);
+        throw fail(UNCODED_ERROR, `${SELF} can only be used in a context of node template but appears in ${scopeName(scope)}.`, fn);
       }
       return scope.node;
     }
     if (ref === SOURCE || ref === TARGET) {
       if (scope.kind !== 'relationship') {
-        if (name === 'get_attribute') throw fail(UNCODED_ERROR, `${ref} cannot be used with ${name} function in ${where}.`, fn, path);
-        throw fail(UNCODED_ERROR, `${ref} can only be used within a relationship but is used in ${where}`, fn, path);
+        if (name === 'get_attribute') throw fail(UNCODED_ERROR, `${ref} cannot be used with ${name} function in ${whereText()}.`, fn);
+        throw fail(UNCODED_ERROR, `${ref} can only be used within a relationship but is used in ${whereText()}`, fn);
       }
       return ref === SOURCE ? scope.source : scope.target;
     }
     if (typeof ref !== 'string' || !nodes.has(ref)) {
-      throw fail(UNCODED_ERROR, `${name} function node reference '${pyStr(ref)}' does not exist.`, fn, path);
+      throw fail(UNCODED_ERROR, `${name} function node reference '${pyStr(ref)}' does not exist.`, fn);
     }
     return ref;
   };
 
-  const visit = (value: Json, scope: FunctionScope, path: (string | number)[]): void => {
+  const visit = (value: Json, scope: FunctionScope): void => {
+    if (value === null || typeof value !== 'object') return;
     if (isFunction(value)) {
       const { name, args } = functionParts(value);
-      const where = path.join('.');
       switch (name) {
         case 'get_input':
           if (typeof args !== 'string') {
-            throw fail(UNCODED_ERROR, `get_input function argument should be a string in ${where} but is '${pyStr(args)}'.`, value, path);
+            throw fail(UNCODED_ERROR, `get_input function argument should be a string in ${whereText()} but is '${pyStr(args)}'.`, value);
           }
           if (!Object.prototype.hasOwnProperty.call(plan.inputs, args)) {
-            throw fail(UNCODED_ERROR, `${where} get_input function references an unknown input '${args}'.`, value, path);
+            throw fail(UNCODED_ERROR, `${whereText()} get_input function references an unknown input '${args}'.`, value);
           }
           return;
         case 'get_property': {
@@ -207,13 +250,12 @@ export function validateFunctions(plan: Plan, errors: ErrorFactory, version: Dsl
               UNCODED_ERROR,
               `Illegal arguments passed to get_property function. Expected: <node_name, property_name [, nested-property-1, ... ]> but got: ${pyStr(args)}.`,
               value,
-              path,
             );
           }
-          const node = resolveNode(value, name, parsed.node, scope, path);
+          const node = resolveNode(value, name, parsed.node, scope);
           const target = nodes.get(node);
           const walked = walkProperties(target?.properties ?? {}, parsed.path);
-          if (!walked.found) throw fail(UNCODED_ERROR, missingPropertyMessage(node, parsed.path, where, walked.reason), value, path);
+          if (!walked.found) throw fail(UNCODED_ERROR, missingPropertyMessage(node, parsed.path, whereText(), walked.reason), value);
           refs.push({ node, path: parsed.path });
           return;
         }
@@ -224,32 +266,50 @@ export function validateFunctions(plan: Plan, errors: ErrorFactory, version: Dsl
               UNCODED_ERROR,
               `Illegal arguments passed to get_attribute function. Expected: <node_name, attribute_name [, nested-attr-1, ...]>but got: ${pyStr(args)}.`,
               value,
-              path,
             );
           }
           if (scope.kind === 'outputs' && [SELF, SOURCE, TARGET].includes(String(parsed.node))) {
-            throw fail(UNCODED_ERROR, `${String(parsed.node)} cannot be used with get_attribute function in ${where}.`, value, path);
+            throw fail(UNCODED_ERROR, `${String(parsed.node)} cannot be used with get_attribute function in ${whereText()}.`, value);
           }
-          resolveNode(value, name, parsed.node, scope, path);
+          resolveNode(value, name, parsed.node, scope);
           return;
         }
         case 'concat':
           if (!Array.isArray(args)) {
-            throw fail(UNCODED_ERROR, `Illegal arguments passed to concat function. Expected: [arg1, arg2, ...]but got: ${pyStr(args)}.`, value, path);
+            throw fail(UNCODED_ERROR, `Illegal arguments passed to concat function. Expected: [arg1, arg2, ...]but got: ${pyStr(args)}.`, value);
           }
           if (!versionAtLeast(version, [1, 1])) {
-            throw fail(102, `concat not supported in version ${version.raw}, it was added in cloudify_dsl_1_1`, value, path);
+            throw fail(102, `concat not supported in version ${version.raw}, it was added in cloudify_dsl_1_1`, value);
           }
-          if (scope.kind === 'policy') throw fail(UNCODED_ERROR, `concat cannot be used in ${where}.`, value, path);
-          args.forEach((item, index) => visit(item, scope, [...path, 'concat', index]));
+          if (scope.kind === 'policy') throw fail(UNCODED_ERROR, `concat cannot be used in ${whereText()}.`, value);
+          path.push('concat', 0);
+          for (let index = 0; index < args.length; index += 1) {
+            path[path.length - 1] = index;
+            visit(args[index] ?? null, scope);
+          }
+          path.length -= 2;
           return;
       }
     }
-    if (Array.isArray(value)) value.forEach((item, index) => visit(item, scope, [...path, index]));
-    else if (isMap(value)) for (const [key, item] of Object.entries(value)) visit(item, scope, [...path, key]);
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index += 1) {
+        path.push(index);
+        visit(value[index] ?? null, scope);
+        path.pop();
+      }
+    } else {
+      for (const key of Object.keys(value)) {
+        path.push(key);
+        visit(value[key] ?? null, scope);
+        path.pop();
+      }
+    }
   };
 
-  for (const site of sitesOf(plan)) visit(siteValue(site), site.scope, site.path);
+  forEachSite(plan, (site) => {
+    path = site.path;
+    visit(siteValue(site), site.scope);
+  });
   checkPropertyCycles(refs, nodes, errors);
 }
 
@@ -305,12 +365,15 @@ function checkPropertyCycles(refs: readonly PropertyRef[], nodes: ReadonlyMap<st
  */
 export function evaluateDeploymentFunctions(plan: DeploymentPlan): void {
   const evaluator = new Evaluator(plan);
-  for (const site of sitesOf(plan)) {
-    const value = evaluator.evaluate(siteValue(site), site.scope, site.path.join('.'));
+  forEachSite(plan, (site) => {
+    const value = evaluator.evaluate(siteValue(site), site.scope, site.path);
     site.holder[site.key] = value;
-    if (site.operation && containsFunction(value, ['get_attribute', 'concat'])) site.operation.has_intrinsic_functions = true;
-  }
+    if (site.operation && containsFunction(value, RUNTIME_FUNCTIONS)) site.operation.has_intrinsic_functions = true;
+  });
 }
+
+/** The dotted place named in evaluation errors; joined only when an error is raised. */
+type WherePath = readonly (string | number)[];
 
 class Evaluator {
   private readonly nodes: Map<string, PlanNode>;
@@ -321,18 +384,47 @@ class Evaluator {
     this.nodes = new Map(plan.nodes.map((node) => [node.name, node]));
   }
 
-  evaluate(value: Json, scope: FunctionScope, where: string): Json {
-    if (isFunction(value)) return this.call(value, scope, where);
-    if (Array.isArray(value)) return value.map((item) => this.evaluate(item, scope, where));
-    if (isMap(value)) {
-      const result: JsonMap = {};
-      for (const [key, item] of Object.entries(value)) result[key] = this.evaluate(item, scope, where);
-      return result;
+  /**
+   * The value with its functions evaluated. Copy-on-write: a list or map without functions inside
+   * is returned as is (the deployment plan is already a private copy, and values are never
+   * mutated in place), so only the containers on the way to a function are rebuilt.
+   */
+  evaluate(value: Json, scope: FunctionScope, where: WherePath): Json {
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) {
+      let result: Json[] | undefined;
+      for (let index = 0; index < value.length; index += 1) {
+        const item = value[index] ?? null;
+        const evaluated = this.evaluate(item, scope, where);
+        if (result) result.push(evaluated);
+        else if (evaluated !== item) {
+          result = value.slice(0, index);
+          result.push(evaluated);
+        }
+      }
+      return result ?? value;
     }
-    return value;
+    if (isFunction(value)) return this.call(value, scope, where);
+    let result: JsonMap | undefined;
+    const keys = Object.keys(value);
+    for (let index = 0; index < keys.length; index += 1) {
+      const key = keys[index] as string;
+      const item = value[key] ?? null;
+      const evaluated = this.evaluate(item, scope, where);
+      if (result) result[key] = evaluated;
+      else if (evaluated !== item) {
+        result = {};
+        for (let before = 0; before < index; before += 1) {
+          const earlier = keys[before] as string;
+          result[earlier] = value[earlier] ?? null;
+        }
+        result[key] = evaluated;
+      }
+    }
+    return result ?? value;
   }
 
-  private call(fn: JsonMap, scope: FunctionScope, where: string): Json {
+  private call(fn: JsonMap, scope: FunctionScope, where: WherePath): Json {
     const { name, args } = functionParts(fn);
     switch (name) {
       case 'get_attribute':
@@ -340,18 +432,18 @@ class Evaluator {
       case 'get_input': {
         const inputName = isFunction(args) ? this.evaluate(args, scope, where) : args;
         if (typeof inputName !== 'string' || !Object.prototype.hasOwnProperty.call(this.plan.inputs, inputName)) {
-          throw new FunctionEvaluationError(`${where} get_input function references an unknown input '${pyStr(inputName)}'.`);
+          throw new FunctionEvaluationError(`${where.join('.')} get_input function references an unknown input '${pyStr(inputName)}'.`);
         }
         return clone(this.plan.inputs[inputName] ?? null);
       }
       case 'get_property': {
         const evaluatedArgs = Array.isArray(args) ? args.map((item) => (isFunction(item) ? this.evaluate(item, scope, where) : item)) : args;
         const parsed = propertyArgs(evaluatedArgs);
-        if (!parsed) throw new FunctionEvaluationError(`Illegal arguments passed to get_property function in ${where}: ${pyRepr(args)}.`);
+        if (!parsed) throw new FunctionEvaluationError(`Illegal arguments passed to get_property function in ${where.join('.')}: ${pyRepr(args)}.`);
         return this.property(this.nodeRef(parsed.node, scope, where), parsed.path, where);
       }
       case 'concat': {
-        if (!Array.isArray(args)) throw new FunctionEvaluationError(`Illegal arguments passed to concat function in ${where}: ${pyRepr(args)}.`);
+        if (!Array.isArray(args)) throw new FunctionEvaluationError(`Illegal arguments passed to concat function in ${where.join('.')}: ${pyRepr(args)}.`);
         const parts = args.map((item) => this.evaluate(item, scope, where));
         if (parts.some((part) => containsFunction(part))) return { concat: parts };
         return parts.map((part) => pyStr(part)).join('');
@@ -359,16 +451,16 @@ class Evaluator {
     }
   }
 
-  private nodeRef(ref: Json, scope: FunctionScope, where: string): string {
+  private nodeRef(ref: Json, scope: FunctionScope, where: WherePath): string {
     if (ref === SELF && scope.kind === 'node') return scope.node;
     if (ref === SOURCE && scope.kind === 'relationship') return scope.source;
     if (ref === TARGET && scope.kind === 'relationship') return scope.target;
     if (typeof ref === 'string' && this.nodes.has(ref)) return ref;
-    throw new FunctionEvaluationError(`get_property function node reference '${pyStr(ref)}' does not exist (in ${where}).`);
+    throw new FunctionEvaluationError(`get_property function node reference '${pyStr(ref)}' does not exist (in ${where.join('.')}).`);
   }
 
   /** The evaluated value at `path` of a node's properties; functions met on the way are evaluated first. */
-  private property(node: string, path: readonly Json[], where: string): Json {
+  private property(node: string, path: readonly Json[], where: WherePath): Json {
     const id = `${node}.${path.map((item) => pyStr(item)).join(',')}`;
     const cached = this.resolved.get(id);
     if (cached !== undefined) return clone(cached);
@@ -382,7 +474,7 @@ class Evaluator {
       for (const [index, key] of path.entries()) {
         if (isFunction(value)) value = this.evaluate(value, scope, where);
         const walked = walkProperties(value, [key]);
-        if (!walked.found) throw new FunctionEvaluationError(missingPropertyMessage(node, path.slice(0, index + 1), where, walked.reason));
+        if (!walked.found) throw new FunctionEvaluationError(missingPropertyMessage(node, path.slice(0, index + 1), where.join('.'), walked.reason));
         value = walked.value;
       }
       const result = this.evaluate(value, scope, where);

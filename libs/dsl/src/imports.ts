@@ -254,7 +254,10 @@ function isRetryable(cause: unknown): boolean {
 function mergeFiles(files: readonly LoadedFile[], version: DslVersion, sourceMap: SourceMap, errors: ErrorFactory): JsonMap {
   const merged: JsonMap = {};
   const [main] = files;
-  if (main) sourceMap.setContainer(merged, sourceMap.locate(main.content) ?? { file: main.location, line: 1, column: 1 });
+  if (main) {
+    if (sourceMap.locate(main.content)) sourceMap.setSameAs(merged, main.content);
+    else sourceMap.setContainer(merged, { file: main.location, line: 1, column: 1 });
+  }
   const mergeable = (key: string): boolean => ALWAYS_MERGEABLE.has(key) || (MERGEABLE_SINCE_1_3.has(key) && versionAtLeast(version, [1, 3]));
   for (const file of files) {
     for (const [key, value] of Object.entries(file.content)) {
@@ -293,8 +296,7 @@ function mergeFiles(files: readonly LoadedFile[], version: DslVersion, sourceMap
 /** A fresh section map (so merging never mutates a loaded file) that keeps entry positions. */
 function copyEntries(section: JsonMap, sourceMap: SourceMap): JsonMap {
   const copy: JsonMap = {};
-  const own = sourceMap.locate(section);
-  if (own) sourceMap.setContainer(copy, own);
+  sourceMap.setSameAs(copy, section);
   for (const [name, entry] of Object.entries(section)) {
     copy[name] = entry as Json;
     sourceMap.copyChild(section, name, copy);

@@ -1,7 +1,8 @@
 import { child, entries, type ParseContext, requiredString, section } from './context';
 import { hasKey, isInteger, isMap, type JsonMap, pyRepr } from './json';
 import { mergeTemplateInterfaces, planInterfaces, type PluginMap, processOperations, readInterfaces } from './operations';
-import { type PlanNode, type PlanNodeRelationship, type PlanOperation, type PlanPlugin } from './plan-types';
+import { planCopy } from './plan-copy';
+import { type PlanNode, type PlanNodeRelationship, type PlanOperation, type PlanPlugin, type ScalableProperties } from './plan-types';
 import { type DataTypes, NODE_PROPERTIES, RELATIONSHIP_PROPERTIES } from './properties';
 import { deployScalable, readScalable } from './scalable';
 import { ELEMENT_SCHEMAS } from './schema';
@@ -98,10 +99,10 @@ function processTemplate(
   const planRelationships: PlanNodeRelationship[] = relationships.map((relationship) => ({
     type: relationship.type,
     target_id: relationship.target,
-    type_hierarchy: relationship.hierarchy,
-    properties: relationship.properties,
-    source_interfaces: planInterfaces(relationship.sourceInterfaces),
-    target_interfaces: planInterfaces(relationship.targetInterfaces),
+    type_hierarchy: [...relationship.hierarchy],
+    properties: planCopy(relationship.properties, ctx.sourceMap),
+    source_interfaces: planInterfaces(ctx, relationship.sourceInterfaces),
+    target_interfaces: planInterfaces(ctx, relationship.targetInterfaces),
     source_operations: processOperations(
       ctx,
       plugins,
@@ -122,11 +123,11 @@ function processTemplate(
     id: name,
     name,
     type: typeName,
-    type_hierarchy: type.hierarchy,
-    properties,
+    type_hierarchy: [...type.hierarchy],
+    properties: planCopy(properties, ctx.sourceMap),
     instances: isInteger(deploy) ? { deploy } : {},
-    capabilities: { scalable: { properties: scalable } },
-    interfaces: planInterfaces(interfaces),
+    capabilities: { scalable: { properties: planCopy(scalable as unknown as JsonMap, ctx.sourceMap) as unknown as ScalableProperties } },
+    interfaces: planInterfaces(ctx, interfaces),
     operations,
     relationships: planRelationships,
     plugins: [],
@@ -242,8 +243,9 @@ function assignHosts(nodes: PlanNode[]): void {
 function pluginsOf(operationMaps: readonly Record<string, PlanOperation>[], plugins: PluginMap): PlanPlugin[] {
   const result = new Map<string, PlanPlugin>();
   for (const operations of operationMaps) {
-    for (const operation of Object.values(operations)) {
-      if (!operation.plugin) continue;
+    for (const name in operations) {
+      const operation = operations[name];
+      if (!operation?.plugin || !Object.prototype.hasOwnProperty.call(operations, name)) continue;
       const key = `${operation.plugin}\u0000${operation.executor ?? ''}`;
       const declared = plugins.get(operation.plugin);
       if (declared && !result.has(key)) result.set(key, { ...declared, executor: operation.executor });
@@ -267,12 +269,19 @@ function assignPlugins(ctx: ParseContext, nodes: PlanNode[], plugins: PluginMap,
     }
   }
   for (const node of nodes) node.plugins = pluginsOf(operationMaps.get(node.name) ?? [], plugins);
+  const hostedOn = new Map<string, PlanNode[]>();
+  for (const node of nodes) {
+    if (node.host_id === undefined) continue;
+    const hosted = hostedOn.get(node.host_id);
+    if (hosted) hosted.push(node);
+    else hostedOn.set(node.host_id, [node]);
+  }
   for (const node of nodes) {
     if (node.type_hierarchy.includes(COMPUTE_NODE_TYPE)) {
-      const hosted = nodes.filter((other) => other.host_id === node.name).flatMap((other) => other.plugins);
-      node.plugins_to_install = byName(hosted, HOST_AGENT);
+      const hosted = (hostedOn.get(node.name) ?? []).flatMap((other) => other.plugins);
+      node.plugins_to_install = byName(hosted, HOST_AGENT).map((plugin) => ({ ...plugin }));
     }
-    node.deployment_plugins_to_install = byName(node.plugins, CENTRAL_DEPLOYMENT_AGENT);
+    node.deployment_plugins_to_install = byName(node.plugins, CENTRAL_DEPLOYMENT_AGENT).map((plugin) => ({ ...plugin }));
   }
   for (const node of nodes) {
     if (node.host_id !== undefined) continue;

@@ -1,6 +1,7 @@
 import { internal, type ParseContext } from './context';
 import { isFunction } from './functions';
 import { clone, hasKey, isInteger, isMap, type Json, type JsonMap, pyStr } from './json';
+import { planCopy } from './plan-copy';
 import { type PlanInterfaceOperation, type PlanOperation, type PlanPlugin } from './plan-types';
 import { PRIMITIVE_TYPES } from './properties';
 import { type Where } from './source-map';
@@ -69,23 +70,64 @@ export function mergeTypeInterfaces(parent: InterfacesDef, child: InterfacesDef)
 }
 
 /**
+ * Per-parse memo of operation work that depends only on a type's own definitions, so that 200
+ * templates of one type pay for their type's operations once: the type's operations merged with
+ * no template override, and operations resolved to plugin tasks. Only successes are kept; a
+ * failure is recomputed (and thrown) for the template being processed, with its own message.
+ */
+export class OperationMemo {
+  readonly typeOnlyOperations = new Map<OperationDef, OperationDef>();
+  readonly typeOnlyInterfaces = new Map<Record<string, OperationDef>, Record<string, OperationDef>>();
+  readonly typeOnlyTemplates = new Map<InterfacesDef, InterfacesDef>();
+  readonly resolved = new Map<OperationDef, PlanOperation>();
+  readonly operationLists = new Map<InterfacesDef, [string, PlanOperation][]>();
+}
+
+/**
  * Template (or relationship instance) over type operations (dsl.md §5 table). Type input schemas
  * become values: defaults overlaid by template inputs, then checked (107 missing, 80 unknown
- * schema type, 50 wrong type).
+ * schema type, 50 wrong type). The result is internal (it shares values with the types and the
+ * memo); {@link planInterfaces} and {@link processOperations} copy what goes into the plan.
  */
 export function mergeTemplateInterfaces(ctx: ParseContext, typeInterfaces: InterfacesDef, templateInterfaces: InterfacesDef): InterfacesDef {
+  if (Object.keys(templateInterfaces).length > 0) return mergeAll(ctx, typeInterfaces, templateInterfaces);
+  const memo = ctx.operationMemo.typeOnlyTemplates;
+  let merged = memo.get(typeInterfaces);
+  if (!merged) {
+    merged = mergeAll(ctx, typeInterfaces, templateInterfaces);
+    memo.set(typeInterfaces, merged);
+  }
+  return merged;
+}
+
+function mergeAll(ctx: ParseContext, typeInterfaces: InterfacesDef, templateInterfaces: InterfacesDef): InterfacesDef {
   const result: InterfacesDef = {};
   const names = new Set([...Object.keys(typeInterfaces), ...Object.keys(templateInterfaces)]);
   for (const ifaceName of names) {
     const typeOps = typeInterfaces[ifaceName] ?? {};
-    const templateOps = templateInterfaces[ifaceName] ?? {};
-    const merged: Record<string, OperationDef> = {};
-    for (const opName of new Set([...Object.keys(typeOps), ...Object.keys(templateOps)])) {
-      merged[opName] = mergeOperation(ctx, typeOps[opName], templateOps[opName]);
-    }
-    result[ifaceName] = merged;
+    const templateOps = templateInterfaces[ifaceName];
+    result[ifaceName] = templateOps ? mergeInterface(ctx, typeOps, templateOps) : typeOnlyInterface(ctx, typeOps);
   }
   return result;
+}
+
+function mergeInterface(ctx: ParseContext, typeOps: Record<string, OperationDef>, templateOps: Record<string, OperationDef>): Record<string, OperationDef> {
+  const merged: Record<string, OperationDef> = {};
+  for (const opName of new Set([...Object.keys(typeOps), ...Object.keys(templateOps)])) {
+    merged[opName] = mergeOperation(ctx, typeOps[opName], templateOps[opName]);
+  }
+  return merged;
+}
+
+/** A type's interface where the template overrides nothing (the usual case), merged once per parse. */
+function typeOnlyInterface(ctx: ParseContext, typeOps: Record<string, OperationDef>): Record<string, OperationDef> {
+  const memo = ctx.operationMemo.typeOnlyInterfaces;
+  let merged = memo.get(typeOps);
+  if (!merged) {
+    merged = mergeInterface(ctx, typeOps, {});
+    memo.set(typeOps, merged);
+  }
+  return merged;
 }
 
 function mergeOperation(ctx: ParseContext, typeOp: OperationDef | undefined, templateOp: OperationDef | undefined): OperationDef {
@@ -94,7 +136,12 @@ function mergeOperation(ctx: ParseContext, typeOp: OperationDef | undefined, tem
     return templateOp;
   }
   if (!templateOp) {
-    return { ...typeOp, inputs: schemaInputs(ctx, typeOp.inputs, {}, typeOp.where) };
+    let merged = ctx.operationMemo.typeOnlyOperations.get(typeOp);
+    if (!merged) {
+      merged = { ...typeOp, inputs: schemaInputs(ctx, typeOp.inputs, {}, typeOp.where) };
+      ctx.operationMemo.typeOnlyOperations.set(typeOp, merged);
+    }
+    return merged;
   }
   if (isNoOp(templateOp)) return { ...NO_OP_FIELDS, inputs: {}, where: templateOp.where };
   if (isNoOp(typeOp)) return templateOp;
@@ -213,7 +260,7 @@ export function resolveMapping(
 
 /**
  * All operations of a set of interfaces, under `<iface>.<op>` and under the bare `<op>` unless two
- * interfaces define that name.
+ * interfaces define that name. Every entry is a fresh object for the plan.
  */
 export function processOperations(
   ctx: ParseContext,
@@ -222,30 +269,59 @@ export function processOperations(
   code: number,
   partialMessage: string,
 ): Record<string, PlanOperation> {
+  let list = ctx.operationMemo.operationLists.get(interfaces);
+  if (!list) {
+    list = operationList(ctx, plugins, interfaces, code, partialMessage);
+    ctx.operationMemo.operationLists.set(interfaces, list);
+  }
+  const result: Record<string, PlanOperation> = {};
+  for (const [name, op] of list) result[name] = planOperation(ctx, op);
+  return result;
+}
+
+/** The entries of {@link processOperations} in order; shared by the templates that share `interfaces`. */
+function operationList(ctx: ParseContext, plugins: PluginMap, interfaces: InterfacesDef, code: number, partialMessage: string): [string, PlanOperation][] {
   const bare = new Map<string, PlanOperation | null>();
   const full: [string, PlanOperation][] = [];
+  const memo = ctx.operationMemo.resolved;
   for (const [ifaceName, ops] of Object.entries(interfaces)) {
     for (const [opName, op] of Object.entries(ops)) {
-      const resolved = resolveOperation(ctx, plugins, opName, op, { code, suffix: `In interface '${ifaceName}' ${partialMessage}` });
+      let resolved = memo.get(op);
+      if (!resolved) {
+        resolved = resolveOperation(ctx, plugins, opName, op, { code, suffix: `In interface '${ifaceName}' ${partialMessage}` });
+        memo.set(op, resolved);
+      }
       bare.set(opName, bare.has(opName) ? null : resolved);
       full.push([`${ifaceName}.${opName}`, resolved]);
     }
   }
-  const result: Record<string, PlanOperation> = {};
-  for (const [name, op] of bare) if (op) result[name] = op;
-  for (const [name, op] of full) result[name] = op;
-  return result;
+  const list: [string, PlanOperation][] = [];
+  for (const [name, op] of bare) if (op) list.push([name, op]);
+  list.push(...full);
+  return list;
 }
 
-/** Interfaces in plan form (without positions). */
-export function planInterfaces(interfaces: InterfacesDef): Record<string, Record<string, PlanInterfaceOperation>> {
+function planOperation(ctx: ParseContext, op: PlanOperation): PlanOperation {
+  return {
+    plugin: op.plugin,
+    operation: op.operation,
+    executor: op.executor,
+    inputs: planCopy(op.inputs, ctx.sourceMap),
+    has_intrinsic_functions: op.has_intrinsic_functions,
+    max_retries: op.max_retries,
+    retry_interval: op.retry_interval,
+  };
+}
+
+/** Interfaces in plan form (without positions), as fresh objects. */
+export function planInterfaces(ctx: ParseContext, interfaces: InterfacesDef): Record<string, Record<string, PlanInterfaceOperation>> {
   const result: Record<string, Record<string, PlanInterfaceOperation>> = {};
   for (const [ifaceName, ops] of Object.entries(interfaces)) {
     const out: Record<string, PlanInterfaceOperation> = {};
     for (const [opName, op] of Object.entries(ops)) {
       out[opName] = {
         implementation: op.implementation,
-        inputs: op.inputs,
+        inputs: planCopy(op.inputs, ctx.sourceMap),
         executor: op.executor,
         max_retries: op.max_retries,
         retry_interval: op.retry_interval,

@@ -9,6 +9,23 @@ const node = (plan: Plan, name: string): PlanNode => {
   return found;
 };
 
+/** Paths at which an object already met elsewhere in `root` appears again. */
+function sharedObjects(root: unknown): string[] {
+  const seen = new Set<object>();
+  const shared: string[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value !== 'object' || value === null) return;
+    if (seen.has(value)) {
+      shared.push(path);
+      return;
+    }
+    seen.add(value);
+    for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`);
+  };
+  walk(root, '$');
+  return shared;
+}
+
 const NO_OP = { plugin: '', operation: '', executor: null, inputs: {}, has_intrinsic_functions: false, max_retries: null, retry_interval: null };
 
 describe('versions (dsl.md §1)', () => {
@@ -548,6 +565,39 @@ describe('workflows, groups and policies (dsl.md §6)', () => {
     expect(plan.inputs).toEqual({ port: { type: 'integer', default: 80, description: 'p' } });
     expect(plan.outputs).toEqual({ ip: { description: 'd', value: { get_property: ['vm', 'ip'] } } });
     expect(plan.description).toBeNull();
+  });
+
+  it('returns a tree: no object appears twice, even with YAML aliases, merge keys and inherited operations', async () => {
+    const plan = await parseText(
+      blueprint(`
+        inputs:
+          port: &port {type: integer, default: 8080}
+          again: *port
+        dsl_definitions:
+          shared: &shared {deep: [1, {two: {get_input: port}}]}
+          ifaces: &ifaces
+            cloudify.interfaces.lifecycle:
+              create: {implementation: scripts/run.sh, inputs: {a: *shared, b: *shared}}
+          type_ifaces: &type_ifaces
+            cloudify.interfaces.lifecycle:
+              create: {implementation: scripts/run.sh, inputs: {a: {default: *shared}, b: {default: *shared}}}
+        node_types:
+          base: {derived_from: cloudify.nodes.Root, properties: {p: {default: *shared}}, interfaces: *type_ifaces}
+          child: {derived_from: base}
+        relationships:
+          rel: {derived_from: cloudify.relationships.connected_to, properties: {r: {default: *shared}}}
+        node_templates:
+          vm: {type: cloudify.nodes.Compute, properties: {ip: 1.2.3.4, cloudify_agent: {<<: *shared, x: 1}}, interfaces: *ifaces}
+          a: {type: child, properties: {p: *shared}, relationships: [{type: cloudify.relationships.contained_in, target: vm}, {type: rel, target: b, target_interfaces: *ifaces}]}
+          b: {type: child, relationships: [{type: cloudify.relationships.contained_in, target: vm}]}
+        groups: {g: {members: [a, b]}}
+        policies: {p: {type: cloudify.policies.scaling, targets: [g], properties: {default_instances: {get_input: port}}}}
+        outputs: {o1: {value: *shared}, o2: {value: *shared}}
+        workflows: {w: {mapping: scripts/run.sh, parameters: {x: {default: *shared}}}}`),
+      { 'scripts/run.sh': '#!/bin/sh\n' },
+    );
+    expect(sharedObjects(plan)).toEqual([]);
+    expect(node(plan, 'a').operations['create']?.inputs).toEqual({ a: { deep: [1, { two: { get_input: 'port' } }] }, b: { deep: [1, { two: { get_input: 'port' } }] }, script_path: 'scripts/run.sh' });
   });
 
   it('returns a plan that shares nothing with another parse of the same text', async () => {

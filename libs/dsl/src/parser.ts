@@ -6,6 +6,7 @@ import { processGroups, processPolicyTypes, processScalingPolicies } from './gro
 import { loadBlueprint } from './imports';
 import { clone, isMap, type Json, type JsonMap } from './json';
 import { deploymentPlugins, processNodeTemplates } from './nodes';
+import { OperationMemo } from './operations';
 import { type Plan } from './plan-types';
 import { DataTypes, readSchema } from './properties';
 import { readPlugins } from './plugins';
@@ -68,6 +69,7 @@ export async function parseBlueprint(options: ParseBlueprintOptions): Promise<Pl
     checkUnknownKeys: (value, schema, where) => {
       if (value !== undefined && value !== null) strict.validate(value, schema, where);
     },
+    operationMemo: new OperationMemo(),
   };
   const checkSection = (key: string): void => ctx.checkUnknownKeys(merged[key], sectionSchema(key), { container: merged, key, path: [key] });
 
@@ -115,8 +117,27 @@ export async function parseBlueprint(options: ParseBlueprintOptions): Promise<Pl
   // Unknown top-level keys last: the blueprint root is the last element Cloudify processes.
   strict.validate(merged, blueprintSchema, { path: [] });
   validateFunctions(plan, errors, version);
-  // The plan shares objects with the loaded YAML (for error positions); hand out an independent copy.
-  return clone(plan as unknown as Json) as unknown as Plan;
+  // Nodes (nearly all of a plan) are assembled from fresh objects; the other sections still share
+  // values with the loaded YAML (and each other) for error positions, so they are copied here.
+  return {
+    ...plan,
+    inputs: cloneSection(plan.inputs),
+    outputs: cloneSection(plan.outputs),
+    relationships: cloneSection(plan.relationships),
+    workflows: cloneSection(plan.workflows),
+    policy_types: cloneSection(plan.policy_types),
+    policy_triggers: cloneSection(plan.policy_triggers),
+    groups: cloneSection(plan.groups),
+    policies: cloneSection(plan.policies),
+    scaling_groups: cloneSection(plan.scaling_groups),
+    deployment_plugins_to_install: cloneSection(plan.deployment_plugins_to_install),
+    workflow_plugins_to_install: cloneSection(plan.workflow_plugins_to_install),
+  };
+}
+
+/** A deep copy of a plan section built from shared values (plan sections are JSON). */
+function cloneSection<T extends object>(section: T): T {
+  return clone(section as unknown as Json) as unknown as T;
 }
 
 /** Every string used as an operation implementation or workflow mapping, whatever its validity. */

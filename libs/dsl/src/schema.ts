@@ -296,6 +296,37 @@ function topKind(schema: SchemaNode): readonly LeafKind[] {
   }
 }
 
+function acceptsAny(kinds: readonly LeafKind[], value: Json): boolean {
+  for (const kind of kinds) if (matches(kind, value)) return true;
+  return false;
+}
+
+/** Whether `value` has the top-level kind `schema` expects (what `oneOf` picks an option by). */
+function fitsTop(schema: SchemaNode, value: Json): boolean {
+  switch (schema.kind) {
+    case 'leaf':
+      return acceptsAny(schema.accepts, value);
+    case 'fields':
+    case 'map':
+      return isMap(value);
+    case 'list':
+      return isList(value);
+    case 'oneOf':
+      return schema.options.some((option) => fitsTop(option, value));
+  }
+}
+
+const requiredKeysCache = new WeakMap<Readonly<Record<string, Field>>, string[]>();
+
+function requiredKeys(spec: Readonly<Record<string, Field>>): string[] {
+  let keys = requiredKeysCache.get(spec);
+  if (!keys) {
+    keys = Object.keys(spec).filter((key) => spec[key]?.required === true);
+    requiredKeysCache.set(spec, keys);
+  }
+  return keys;
+}
+
 /**
  * Walks `value` against `schema` in document order and throws the first violation.
  * Version gates are skipped when `validateVersion` is false and for the trusted built-in types.
@@ -304,8 +335,16 @@ function topKind(schema: SchemaNode): readonly LeafKind[] {
  * element after everything beneath it (and the blueprint root last of all), so a misspelt
  * `properties` key surfaces as the missing-property error 107 first. The parser therefore runs a
  * second pass for unknown keys after the semantic checks.
+ *
+ * The walk keeps one path stack and builds a {@link Where} only for an error: a blueprint has
+ * tens of thousands of values and almost never an error. Values a validator has accepted whole are
+ * not walked again by it (the parser checks each element, then the whole blueprint): the loaded
+ * blueprint is never modified, so the outcome would be the same.
  */
 export class SchemaValidator {
+  private readonly accepted = new WeakMap<object, SchemaNode>();
+  private anyAccepted = false;
+
   constructor(
     private readonly errors: ErrorFactory,
     private readonly version: DslVersion,
@@ -314,53 +353,83 @@ export class SchemaValidator {
   ) {}
 
   validate(value: Json, schema: SchemaNode, where: Where): void {
+    this.walk(value, schema, [...where.path], where, undefined, undefined);
+    if (typeof value === 'object' && value !== null) {
+      this.accepted.set(value, schema);
+      this.anyAccepted = true;
+    }
+  }
+
+  /** `root` is the caller's place of the top value; below it, places are `container[key]` at `path`. */
+  private walk(
+    value: Json,
+    schema: SchemaNode,
+    path: (string | number)[],
+    root: Where | undefined,
+    container: object | undefined,
+    key: string | number | undefined,
+  ): void {
     if (value === null) return;
+    if (this.anyAccepted && typeof value === 'object' && this.accepted.get(value) === schema) return;
     switch (schema.kind) {
       case 'leaf':
-        if (!schema.accepts.some((kind) => matches(kind, value))) throw this.errors.error(1, expected(schema.accepts, value), where);
-        schema.check?.(value, { errors: this.errors, where, path: where.path });
+        if (!acceptsAny(schema.accepts, value)) throw this.errors.error(1, expected(schema.accepts, value), place(path, root, container, key));
+        if (schema.check) {
+          const where = place(path, root, container, key);
+          schema.check(value, { errors: this.errors, where, path: where.path });
+        }
         return;
       case 'oneOf': {
-        const option = schema.options.find((candidate) => topKind(candidate).some((kind) => matches(kind, value)));
+        const option = schema.options.find((candidate) => fitsTop(candidate, value));
         const last = schema.options[schema.options.length - 1];
-        if (!option) throw this.errors.error(1, expected(last ? topKind(last) : ['any'], value), where);
-        this.validate(value, option, where);
+        if (!option) throw this.errors.error(1, expected(last ? topKind(last) : ['any'], value), place(path, root, container, key));
+        this.walk(value, option, path, root, container, key);
         return;
       }
       case 'list':
-        if (!isList(value)) throw this.errors.error(1, expected(['list'], value), where);
-        value.forEach((item, index) => this.validate(item, schema.of, { container: value, key: index, path: [...where.path, index] }));
-        schema.check?.(value, { errors: this.errors, where, path: where.path });
+        if (!isList(value)) throw this.errors.error(1, expected(['list'], value), place(path, root, container, key));
+        for (let index = 0; index < value.length; index += 1) {
+          path.push(index);
+          this.walk(value[index] ?? null, schema.of, path, undefined, value, index);
+          path.pop();
+        }
+        if (schema.check) {
+          const where = place(path, root, container, key);
+          schema.check(value, { errors: this.errors, where, path: where.path });
+        }
         return;
       case 'map':
-        if (!isMap(value)) throw this.errors.error(1, expected(['dict'], value), where);
-        this.checkKeys(value, where);
-        for (const [key, item] of Object.entries(value)) {
-          this.validate(item, schema.of, { container: value, key, path: [...where.path, key] });
+        if (!isMap(value)) throw this.errors.error(1, expected(['dict'], value), place(path, root, container, key));
+        this.checkKeys(value, path);
+        for (const itemKey of Object.keys(value)) {
+          path.push(itemKey);
+          this.walk(value[itemKey] ?? null, schema.of, path, undefined, value, itemKey);
+          path.pop();
         }
         return;
       case 'fields':
-        if (!isMap(value)) throw this.errors.error(1, expected(['dict'], value), where);
-        this.validateFields(value, schema.fields, where);
+        if (!isMap(value)) throw this.errors.error(1, expected(['dict'], value), place(path, root, container, key));
+        this.validateFields(value, schema.fields, path);
         return;
     }
   }
 
-  private checkKeys(value: JsonMap, where: Where): void {
+  private checkKeys(value: JsonMap, path: readonly (string | number)[]): void {
     const foreign = this.errors.sourceMap.nonStringKey(value);
     if (foreign) {
       throw this.errors.error(1, `Dict keys must be strings but found '${foreign.key}' of type '${foreign.kind}'`, {
         container: value,
         key: foreign.key,
-        path: [...where.path, foreign.key],
+        path: [...path, foreign.key],
       });
     }
   }
 
-  private validateFields(value: JsonMap, spec: Readonly<Record<string, Field>>, where: Where): void {
-    this.checkKeys(value, where);
+  private validateFields(value: JsonMap, spec: Readonly<Record<string, Field>>, path: (string | number)[]): void {
+    this.checkKeys(value, path);
+    const keys = Object.keys(value);
     if (this.unknownKeys) {
-      for (const key of Object.keys(value)) {
+      for (const key of keys) {
         if (!(key in spec)) {
           const valid = Object.keys(spec)
             .map((k) => `'${k}'`)
@@ -368,30 +437,32 @@ export class SchemaValidator {
           throw this.errors.error(1, `'${key}' is not in schema. Valid schema values: [${valid}]`, {
             container: value,
             key,
-            path: [...where.path, key],
+            path: [...path, key],
           });
         }
       }
     }
-    for (const [key, item] of Object.entries(value)) {
+    for (const key of keys) {
       const field = spec[key];
+      const item = value[key] ?? null;
       if (!field || item === null) continue;
-      const childWhere: Where = { container: value, key, path: [...where.path, key] };
-      this.validate(item, field.schema, childWhere);
+      path.push(key);
+      this.walk(item, field.schema, path, undefined, value, key);
       if (field.since && this.validateVersion && !versionAtLeast(this.version, field.since) && !this.isTrusted(value, key)) {
-        throw this.errors.error(
-          102,
-          `${key} not supported in version ${this.version.raw}, it was added in ${versionName(field.since)}`,
-          childWhere,
-        );
+        throw this.errors.error(102, `${key} not supported in version ${this.version.raw}, it was added in ${versionName(field.since)}`, {
+          container: value,
+          key,
+          path: [...path],
+        });
       }
+      path.pop();
     }
-    for (const [key, field] of Object.entries(spec)) {
-      if (field.required && (value[key] === undefined || value[key] === null)) {
+    for (const key of requiredKeys(spec)) {
+      if (value[key] === undefined || value[key] === null) {
         throw this.errors.error(1, `'${key}' key is required but it is currently missing`, {
           container: value,
           key,
-          path: [...where.path, key],
+          path: [...path, key],
         });
       }
     }
@@ -400,4 +471,9 @@ export class SchemaValidator {
   private isTrusted(container: JsonMap, key: string): boolean {
     return this.errors.sourceMap.locate(container, key)?.file === BUILTIN_TYPES_FILE;
   }
+}
+
+/** The {@link Where} of the value being checked, built for an error or a check callback. */
+function place(path: readonly (string | number)[], root: Where | undefined, container: object | undefined, key: string | number | undefined): Where {
+  return root ?? { container, key, path: [...path] };
 }

@@ -118,8 +118,8 @@ export function planRelationshipTypes(ctx: ParseContext, registry: TypeRegistry,
       ...(type.derivedFrom !== undefined ? { derived_from: type.derivedFrom } : {}),
       type_hierarchy: type.hierarchy,
       properties: type.properties,
-      source_interfaces: planInterfaces(type.interfaces['source_interfaces'] ?? {}),
-      target_interfaces: planInterfaces(type.interfaces['target_interfaces'] ?? {}),
+      source_interfaces: planInterfaces(ctx, type.interfaces['source_interfaces'] ?? {}),
+      target_interfaces: planInterfaces(ctx, type.interfaces['target_interfaces'] ?? {}),
     };
   }
   return result;
