@@ -7,7 +7,7 @@
 #   bash tools/manager.sh down     stop the services (SIGTERM, then wait), then the stack
 #   bash tools/manager.sh logs     where each service logs
 #
-# Services run from TypeScript source through tsx, one process each; pids and logs
+# Services run from TypeScript source through their `start` scripts (tsx), one process each; pids and logs
 # live under ${CFY_STACK_HOME:-$HOME/.cache/cfy-stack}/manager.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -47,7 +47,11 @@ start_service() {
   mkdir -p "$STATE_DIR"
   # shellcheck disable=SC1091
   source deploy/local/env.sh
-  nohup node_modules/.bin/tsx "apps/$name/src/main.ts" >>"$STATE_DIR/$name.log" 2>&1 &
+  local script
+  script=$(node -p "require('./apps/$name/package.json').scripts.start")
+  # The app's own start script (it may carry runtime flags, such as the indexer's heap cap), run
+  # from the app's folder; exec all the way down so the recorded pid is the service's.
+  (cd "apps/$name" && PATH="$ROOT/node_modules/.bin:$PATH" exec nohup bash -c "exec $script") >>"$STATE_DIR/$name.log" 2>&1 &
   echo $! >"$STATE_DIR/$name.pid"
   log "$name started (pid $!, log $STATE_DIR/$name.log)"
 }
