@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { type TestGateway, type TestUpstream, send, sha256, startGateway, startUpstream, unusedPort } from './test-support';
+import { type TestGateway, type TestUpstream, send, sha256, startGateway, startUpstream, unusedPort } from './testing/test-support';
 
 interface Echo {
   upstream: string;

@@ -9,7 +9,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { type TestUpstream, send, sha256, startUpstream } from './test-support';
+import { type TestUpstream, send, sha256, startUpstream } from './testing/test-support';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 const GATEWAY_MAIN = join(REPO_ROOT, 'apps/gateway/src/main.ts');

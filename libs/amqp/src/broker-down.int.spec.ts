@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { RecordingLogger } from '@cfy/testing';
 import { z } from 'zod';
 import { connectAmqp, type AmqpConnection } from './connection';
 import { AmqpClosedError, BrokerUnavailableError } from './errors';
 import { scenarioReportSchema } from './testing/broker-down-report';
-import { RecordingLogger } from './testing/recording-logger';
 
 /* No broker listens on port 1: everything must fail in a typed way, and nothing may crash. */
 const DEAD_URL = 'amqp://guest:guest@127.0.0.1:1';

@@ -1,8 +1,7 @@
-import { useRabbitMq, waitFor } from '@cfy/testing';
+import { RecordingLogger, useRabbitMq, waitFor } from '@cfy/testing';
 import { z } from 'zod';
 import { connectAmqp, type AmqpConnection } from './connection';
 import { ensureBrokerRunning, QueueInspector, restartBroker } from './testing/broker';
-import { RecordingLogger } from './testing/recording-logger';
 
 /*
  * Restarts the shared local broker (RABBITMQ_RESTART_CMD, default

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { useRabbitMq, waitFor } from '@cfy/testing';
+import { RecordingLogger, useRabbitMq, waitFor } from '@cfy/testing';
 import { z } from 'zod';
 import { connectAmqp, type AmqpConnection } from './connection';
 import { ManagementApi, QueueInspector } from './testing/broker';
-import { RecordingLogger } from './testing/recording-logger';
 
 const paddedMessage = z.object({ id: z.number().int(), padding: z.string() });
 

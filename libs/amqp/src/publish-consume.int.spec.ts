@@ -1,10 +1,9 @@
 import { currentCorrelationId, withCorrelationId } from '@cfy/logging';
-import { useRabbitMq, waitFor } from '@cfy/testing';
+import { RecordingLogger, useRabbitMq, waitFor } from '@cfy/testing';
 import { z } from 'zod';
 import { connectAmqp, type AmqpConnection } from './connection';
 import type { MessageContext } from './message-context';
 import { QueueInspector } from './testing/broker';
-import { RecordingLogger } from './testing/recording-logger';
 
 const idMessage = z.object({ id: z.number().int() });
 

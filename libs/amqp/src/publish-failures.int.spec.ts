@@ -1,8 +1,7 @@
-import { useRabbitMq } from '@cfy/testing';
+import { RecordingLogger, useRabbitMq } from '@cfy/testing';
 import { connectAmqp, type AmqpConnection } from './connection';
 import { PublishNackedError, UnroutableMessageError } from './errors';
 import { QueueInspector } from './testing/broker';
-import { RecordingLogger } from './testing/recording-logger';
 
 describe('publishes the broker does not take', () => {
   const rabbit = useRabbitMq();

@@ -1,10 +1,9 @@
 import { DEAD_LETTER_EXCHANGE, deadLetterQueueName } from '@cfy/contracts';
 import { randomUUID } from 'node:crypto';
-import { useRabbitMq, waitFor } from '@cfy/testing';
+import { RecordingLogger, useRabbitMq, waitFor } from '@cfy/testing';
 import { connectAmqp, declareDeadLetter } from './connection';
 import { TopologyError } from './errors';
 import { ManagementApi, QueueInspector } from './testing/broker';
-import { RecordingLogger } from './testing/recording-logger';
 
 describe('declaring topology', () => {
   const rabbit = useRabbitMq();

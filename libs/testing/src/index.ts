@@ -17,3 +17,6 @@ export {
   useRabbitMq,
 } from './fixtures';
 export { waitFor } from './wait';
+export { RecordingLogger, type LogEntry } from './recording-logger';
+export { freePort, repoRoot, startServiceProcess, type ServiceProcess, type ServiceProcessOptions } from './service-process';
+export { readReply, writeInChunks, type Reply } from './http';

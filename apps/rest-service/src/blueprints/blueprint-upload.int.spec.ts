@@ -5,11 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useElasticsearch } from '@cfy/testing';
+import { repoRoot, useElasticsearch } from '@cfy/testing';
 import { create as createTar } from 'tar';
 import { SAMPLE_BLUEPRINT_YAML, SAMPLE_SCRIPT, SAMPLE_TYPES_YAML } from '../testing/archives';
 import { send } from '../testing/http';
-import { type ChildService, type InProcessRestService, listResources, repoRoot, startFileserver, startGateway, startRestService } from '../testing/stack';
+import { type ChildService, type InProcessRestService, listResources, startFileserver, startGateway, startRestService } from '../testing/stack';
 
 interface UploadedBlueprint {
   id: string;

@@ -1,13 +1,9 @@
 // A raw HTTP client for integration tests: exact paths, chunked bodies, answers that arrive before
 // the body is fully sent, and clients that vanish mid-upload.
-import { type ClientRequest, type IncomingHttpHeaders, request } from 'node:http';
+import { request } from 'node:http';
+import { type Reply, readReply, writeInChunks } from '@cfy/testing';
 
-export interface Reply {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer;
-  json(): unknown;
-}
+export type { Reply } from '@cfy/testing';
 
 export interface SendOptions {
   readonly method?: string;
@@ -30,40 +26,13 @@ export function send(baseUrl: string, path: string, options: SendOptions = {}): 
     let answered = false;
     const req = request({ host: target.hostname, port: target.port, path, method: options.method ?? 'GET', headers, agent: false }, (res) => {
       answered = true;
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body.toString('utf8')) as unknown });
-      });
+      readReply(res).then(resolve, reject);
     });
     req.on('error', (error) => {
       if (!answered) setTimeout(() => answered || reject(error), 1_000);
     });
-    writeBody(req, options.body, options.chunkBytes ?? 64 * 1024);
+    writeInChunks(req, options.body, options.chunkBytes);
   });
-}
-
-function writeBody(req: ClientRequest, body: Buffer | undefined, chunkBytes: number): void {
-  if (!body) {
-    req.end();
-    return;
-  }
-  let offset = 0;
-  const pump = (): void => {
-    while (offset < body.length) {
-      if (req.destroyed) return;
-      const chunk = body.subarray(offset, offset + chunkBytes);
-      offset += chunk.length;
-      if (!req.write(chunk)) {
-        req.once('drain', pump);
-        return;
-      }
-    }
-    req.end();
-  };
-  pump();
 }
 
 /**

@@ -2,10 +2,8 @@
 // (apps may not import one another) consuming queues of the test's own, and a publisher that sends
 // 3.4-shaped JSON to those queues the way 3.4 producers do (default exchange, persistent,
 // confirmed). What the tests then read through GET /events went broker → indexer → Elasticsearch.
-import { spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { startServiceProcess } from '@cfy/testing';
 import { connect } from 'amqplib';
-import { freePort, repoRoot } from './stack';
 
 export interface LogsIndexerOptions {
   readonly amqpUrl: string;
@@ -31,15 +29,12 @@ export interface LogsIndexerProcess {
  * the past are not deleted by its retention job.
  */
 export async function startLogsIndexer(options: LogsIndexerOptions): Promise<LogsIndexerProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/logs-indexer/src/main.ts'], {
-    cwd: repoRoot(),
+  const indexer = await startServiceProcess({
+    name: 'logs-indexer',
+    entry: 'apps/logs-indexer/src/main.ts',
+    portVariable: 'LIVENESS_PORT',
+    readyPath: '/ready',
     env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? '',
-      LOG_LEVEL: 'warn',
-      LIVENESS_PORT: String(port),
-      HOST: '127.0.0.1',
       AMQP_URL: options.amqpUrl,
       ES_URL: options.esUrl,
       INDEX_PREFIX: options.indexPrefix,
@@ -48,43 +43,11 @@ export async function startLogsIndexer(options: LogsIndexerOptions): Promise<Log
       BULK_FLUSH_INTERVAL_MS: '50',
       RETENTION_DAYS: '36500',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString('utf8')).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const stop = async (): Promise<number | null> => {
-    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    try {
-      return await exited;
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`logs-indexer exited with ${child.exitCode}:\n${output}`);
-    const res = await fetch(`http://127.0.0.1:${port}/ready`).catch(() => undefined);
-    await res?.body?.cancel();
-    if (res?.status === 200) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`logs-indexer was not ready within 60 s:\n${output}`);
-    }
-    await sleep(200);
-  }
-
   return {
     publish: (documents) => publishDocuments(options, documents),
-    output: () => output,
-    stop,
+    output: () => indexer.output(),
+    stop: () => indexer.stop(),
   };
 }
 

@@ -3,12 +3,12 @@
 import { createHash } from 'node:crypto';
 import { type Agent, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LogFields, Logger } from '@cfy/logging';
 import { Readiness, ServiceLifecycle } from '@cfy/runtime';
-import { createGatewayApp } from './app';
-import { InFlightRequests } from './in-flight';
-import { cloudifyRoutes } from './routes';
-import { type Upstream, createUpstream } from './upstream';
+import { type Reply, RecordingLogger, freePort, readReply, writeInChunks } from '@cfy/testing';
+import { createGatewayApp } from '../app';
+import { InFlightRequests } from '../in-flight';
+import { cloudifyRoutes } from '../routes';
+import { type Upstream, createUpstream } from '../upstream';
 
 /** What a test upstream saw of one request. */
 export interface SeenRequest {
@@ -80,37 +80,6 @@ function echo(name: string): UpstreamHandler {
   };
 }
 
-/** A log line captured by `RecordingLogger`. */
-export interface LogEntry {
-  readonly level: 'error' | 'warn' | 'info' | 'debug';
-  readonly message: string;
-  readonly fields: LogFields;
-}
-
-/** A Logger that keeps every line (with child bindings merged) for assertions. */
-export class RecordingLogger implements Logger {
-  constructor(
-    readonly entries: LogEntry[] = [],
-    private readonly bindings: LogFields = {},
-  ) {}
-
-  error(message: string, fields?: LogFields): void {
-    this.entries.push({ level: 'error', message, fields: { ...this.bindings, ...fields } });
-  }
-  warn(message: string, fields?: LogFields): void {
-    this.entries.push({ level: 'warn', message, fields: { ...this.bindings, ...fields } });
-  }
-  info(message: string, fields?: LogFields): void {
-    this.entries.push({ level: 'info', message, fields: { ...this.bindings, ...fields } });
-  }
-  debug(message: string, fields?: LogFields): void {
-    this.entries.push({ level: 'debug', message, fields: { ...this.bindings, ...fields } });
-  }
-  child(bindings: LogFields): Logger {
-    return new RecordingLogger(this.entries, { ...this.bindings, ...bindings });
-  }
-}
-
 export interface TestGateway {
   readonly url: string;
   readonly port: number;
@@ -164,13 +133,6 @@ export async function startGateway(options: {
   };
 }
 
-export interface Reply {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer;
-  json(): unknown;
-}
-
 export interface SendOptions {
   method?: string;
   headers?: Record<string, string | number>;
@@ -187,36 +149,12 @@ export function send(baseUrl: string, path: string, options: SendOptions = {}): 
     const req = request(
       { host: target.hostname, port: target.port, path, method: options.method ?? 'GET', headers: options.headers, agent: options.agent ?? false },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const body = Buffer.concat(chunks);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body.toString('utf8')) as unknown });
-        });
+        readReply(res).then(resolve, reject);
       },
     );
     req.on('error', reject);
-    if (options.body) writeInChunks(req, options.body);
-    else req.end();
+    writeInChunks(req, options.body);
   });
-}
-
-function writeInChunks(req: ReturnType<typeof request>, body: Buffer): void {
-  const chunkSize = 64 * 1024;
-  let offset = 0;
-  const pump = (): void => {
-    while (offset < body.length) {
-      const chunk = body.subarray(offset, offset + chunkSize);
-      offset += chunk.length;
-      if (!req.write(chunk)) {
-        req.once('drain', pump);
-        return;
-      }
-    }
-    req.end();
-  };
-  pump();
 }
 
 export function sha256(data: Buffer): string {
@@ -239,9 +177,4 @@ export function closeServer(server: Server): Promise<void> {
 }
 
 /** A port on 127.0.0.1 that nothing listens on (bound, then released). */
-export async function unusedPort(): Promise<number> {
-  const server = createServer();
-  const { port } = await listenOnFreePort(server);
-  await closeServer(server);
-  return port;
-}
+export { freePort as unusedPort };

@@ -1,12 +1,21 @@
 import type { LogFields, Logger } from '@cfy/logging';
 
+/** A log line captured by `RecordingLogger`. */
 export interface LogEntry {
   readonly level: 'error' | 'warn' | 'info' | 'debug';
   readonly message: string;
   readonly fields: LogFields;
 }
 
-/** A Logger that keeps every line, so tests can assert what was logged. */
+/**
+ * A Logger that keeps every line (child bindings merged into its fields), so tests can assert what
+ * was logged. Children share the parent's `entries`.
+ *
+ * @example
+ * const logger = new RecordingLogger();
+ * logger.child({ queue: 'q' }).warn('redelivered');
+ * expect(logger.find('redelivered')[0]?.fields).toEqual({ queue: 'q' });
+ */
 export class RecordingLogger implements Logger {
   constructor(
     readonly entries: LogEntry[] = [],
