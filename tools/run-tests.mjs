@@ -69,6 +69,10 @@ const CHAOS = '\\.chaos\\.int\\.spec\\.ts$';
 const runs = [{ name: 'main', args: ['--maxWorkers=2', `--testPathIgnorePatterns=${CHAOS}`, '/node_modules/'] }];
 if (tiers.includes('integration')) runs.push({ name: 'chaos', args: ['--runInBand', `--testPathPatterns=${CHAOS}`] });
 
+// testTimeout is a global jest option: in one multi-project run, the first project's value would
+// apply to every test, so the runner sets the one that fits the slowest tier in this run.
+const testTimeout = `--testTimeout=${tiers.includes('integration') ? 120_000 : 10_000}`;
+
 let status = 0;
 const totals = { passed: 0, failed: 0, skipped: 0, suites: 0, failedSuites: 0 };
 for (const { name, args } of runs) {
@@ -79,6 +83,7 @@ for (const { name, args } of runs) {
     '--projects',
     ...configs,
     '--passWithNoTests',
+    testTimeout,
     '--json',
     `--outputFile=${resultsFile}`,
     ...args,
